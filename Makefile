@@ -1,0 +1,17 @@
+# adoption: PGXS build
+EXTENSION   = adoption
+EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" adoption.control)
+MODULE_big  = adoption
+OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
+DATA        = $(wildcard sql/$(EXTENSION)--*.sql)
+# the server headers as system headers: -Wextra warns about their unused
+# parameters, which are not ours to fix
+PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
+
+# pg_regress inputs are sql/NAME.sql, expected output expected/NAME.out
+REGRESS      = $(sort $(filter-out $(EXTENSION)--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,345 @@
+/* adoption--0.1.0.sql: B2B customer-adoption metrics */
+
+\echo Use "CREATE EXTENSION adoption" to load this file. \quit
+
+-- ------------------------------------------------------------------
+-- The type activity: the exact set of (user, feature, day) triples of a group
+-- ------------------------------------------------------------------
+
+CREATE TYPE @extschema@.activity;
+
+CREATE FUNCTION @extschema@.activity_in(cstring) RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_out(@extschema@.activity) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_recv(internal) RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_send(@extschema@.activity) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.activity (
+    INPUT = @extschema@.activity_in,
+    OUTPUT = @extschema@.activity_out,
+    RECEIVE = @extschema@.activity_recv,
+    SEND = @extschema@.activity_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE @extschema@.activity IS
+'Exact summary of a group''s activity: the set of distinct (user, feature, day) triples, in a compact canonical form';
+COMMENT ON FUNCTION @extschema@.activity_in(cstring) IS 'Text input of activity (format version tag and base64 of the stored bytes)';
+COMMENT ON FUNCTION @extschema@.activity_out(@extschema@.activity) IS 'Text output of activity (format version tag and base64 of the stored bytes)';
+COMMENT ON FUNCTION @extschema@.activity_recv(internal) IS 'Binary input of activity';
+COMMENT ON FUNCTION @extschema@.activity_send(@extschema@.activity) IS 'Binary output of activity';
+
+-- ------------------------------------------------------------------
+-- Building and merging
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.activity_union(@extschema@.activity, @extschema@.activity)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_union(@extschema@.activity, @extschema@.activity) IS
+'Union of two activity summaries (a NULL argument counts as the empty set)';
+
+CREATE FUNCTION @extschema@.activity_combine(@extschema@.activity, @extschema@.activity)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_combine(@extschema@.activity, @extschema@.activity) IS
+'Transition and combine function of rollup and combine function of activity_agg (aggregate use only)';
+
+CREATE AGGREGATE @extschema@.rollup(@extschema@.activity) (
+    SFUNC = @extschema@.activity_combine,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.activity) IS
+'Union of activity summaries, e.g. per-day summaries rolled up to any window';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, date)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, date) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(bigint, date) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(bigint, date) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, date, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, date, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(bigint, date, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(bigint, date, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, timestamptz)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int8_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, timestamptz) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(bigint, timestamptz) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(bigint, timestamptz) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, timestamptz, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int8_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, bigint, timestamptz, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(bigint, timestamptz, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(bigint, timestamptz, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, date)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int4_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, date) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(integer, date) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(integer, date) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, date, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int4_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, date, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(integer, date, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(integer, date, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, timestamptz)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int4_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, timestamptz) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(integer, timestamptz) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(integer, timestamptz) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, timestamptz, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_int4_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, integer, timestamptz, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(integer, timestamptz, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(integer, timestamptz, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, date)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, date) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(text, date) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(text, date) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, date, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, date, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(text, date, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(text, date, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, timestamptz)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_text_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, timestamptz) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(text, timestamptz) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(text, timestamptz) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, timestamptz, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_text_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, text, timestamptz, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(text, timestamptz, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(text, timestamptz, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, date)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, date) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(uuid, date) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(uuid, date) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, date, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, date, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(uuid, date, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(uuid, date, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, timestamptz)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_uuid_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, timestamptz) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(uuid, timestamptz) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(uuid, timestamptz) IS
+'Exact summary of the rows of a group: (user_id, day); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+
+CREATE FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, timestamptz, text)
+    RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_trans_uuid_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.activity_agg_trans(@extschema@.activity, uuid, timestamptz, text) IS
+'Transition function of activity_agg (aggregate use only)';
+CREATE AGGREGATE @extschema@.activity_agg(uuid, timestamptz, text) (
+    SFUNC = @extschema@.activity_agg_trans,
+    STYPE = @extschema@.activity,
+    COMBINEFUNC = @extschema@.activity_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.activity_agg(uuid, timestamptz, text) IS
+'Exact summary of the rows of a group: (user_id, day, feature); rows with a NULL user_id or day are skipped; timestamptz is turned into a date in the session TimeZone';
+-- ------------------------------------------------------------------
+-- Usage accessors (every accessor: NULL for a NULL activity, STABLE
+-- because as_of defaults to current_date, PARALLEL SAFE)
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.user_count(act @extschema@.activity, feature text DEFAULT NULL,
+                                       as_of date DEFAULT NULL)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'activity_user_count' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.user_count(@extschema@.activity, text, date) IS
+'Distinct users ever active (on feature, when given; up to as_of, when given)';
+
+CREATE FUNCTION @extschema@.active_users(act @extschema@.activity, as_of date DEFAULT current_date,
+                                         days integer DEFAULT 30, feature text DEFAULT NULL)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'activity_active_users' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.active_users(@extschema@.activity, date, integer, text) IS
+'Distinct users active in the window (as_of - days, as_of] (on feature, when given)';
+
+CREATE FUNCTION @extschema@.stickiness(act @extschema@.activity, as_of date DEFAULT current_date,
+                                       days integer DEFAULT 30, feature text DEFAULT NULL)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_stickiness' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.stickiness(@extschema@.activity, date, integer, text) IS
+'Mean daily active users over the days of the window divided by active users in the window (DAU/MAU for 30 days)';
+
+CREATE FUNCTION @extschema@.adoption_rate(act @extschema@.activity, seats bigint,
+                                          as_of date DEFAULT current_date,
+                                          days integer DEFAULT 30, feature text DEFAULT NULL)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_adoption_rate' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.adoption_rate(@extschema@.activity, bigint, date, integer, text) IS
+'Active users in the window / seats (license utilisation; not clamped; NULL for 0 seats)';
+
+CREATE FUNCTION @extschema@.feature_adoption_rate(act @extschema@.activity, feature text,
+                                                  as_of date DEFAULT current_date,
+                                                  days integer DEFAULT 30)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_feature_adoption_rate' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.feature_adoption_rate(@extschema@.activity, text, date, integer) IS
+'Users active on feature in the window / users active at all in the window';
+
+CREATE FUNCTION @extschema@.features(act @extschema@.activity, as_of date DEFAULT current_date,
+                                     days integer DEFAULT 30, seats bigint DEFAULT NULL,
+                                     OUT feature text, OUT users bigint, OUT active_users bigint,
+                                     OUT adoption_rate float8, OUT penetration float8,
+                                     OUT first_day date, OUT last_day date)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_features' LANGUAGE C STABLE PARALLEL SAFE
+    ROWS 20;
+COMMENT ON FUNCTION @extschema@.features(@extschema@.activity, date, integer, bigint) IS
+'One row per feature used up to as_of: users ever, active users in the window, adoption rate among active users, penetration of seats, first and last day';
+
+CREATE FUNCTION @extschema@.depth(act @extschema@.activity, as_of date DEFAULT current_date,
+                                  days integer DEFAULT 30)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_depth' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.depth(@extschema@.activity, date, integer) IS
+'Distinct (user, feature) pairs with a feature in the window / users active in the window';
+
+CREATE FUNCTION @extschema@.first_day(act @extschema@.activity, feature text DEFAULT NULL)
+    RETURNS date AS 'MODULE_PATHNAME', 'activity_first_day' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_day(@extschema@.activity, text) IS
+'First active day (on feature, when given)';
+
+CREATE FUNCTION @extschema@.last_day(act @extschema@.activity, feature text DEFAULT NULL)
+    RETURNS date AS 'MODULE_PATHNAME', 'activity_last_day' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_day(@extschema@.activity, text) IS
+'Last active day (on feature, when given)';

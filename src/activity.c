@@ -1,0 +1,1648 @@
+/*
+ * activity.c
+ *		The activity representation: the builder (an expanded object), the
+ *		stored format, and the readers over it.  The only file, with
+ *		activity_io.c, that knows the byte layout (described in activity.h).
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "datatype/timestamp.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/uuid.h"
+
+#include "activity.h"
+
+#define BUILDER_MAGIC	0x41435431	/* "ACT1" */
+#define MIN_TAIL		64			/* smallest batch of unsorted keys */
+#define MAX_DICT		((uint32) 0x7FFFFFFF)
+
+const char *
+activity_id_type_name(int id_type)
+{
+	switch (id_type)
+	{
+		case ACT_ID_INT4:
+			return "integer";
+		case ACT_ID_INT8:
+			return "bigint";
+		case ACT_ID_TEXT:
+			return "text";
+		case ACT_ID_UUID:
+			return "uuid";
+	}
+	return "unknown";
+}
+
+static inline int
+bitlen64(uint64 v)
+{
+	int			n = 0;
+
+	while (v)
+	{
+		n++;
+		v >>= 1;
+	}
+	return n;
+}
+
+/* ----------------------------------------------------------------
+ * Varints
+ * ----------------------------------------------------------------
+ */
+
+/* a writer that only counts when out is NULL, so one loop sizes and writes */
+typedef struct Writer
+{
+	uint8	   *out;
+	Size		len;
+} Writer;
+
+static inline void
+w_byte(Writer *w, uint8 b)
+{
+	if (w->out)
+		w->out[w->len] = b;
+	w->len++;
+}
+
+static inline void
+w_varint(Writer *w, uint64 v)
+{
+	while (v >= 0x80)
+	{
+		w_byte(w, (uint8) (v | 0x80));
+		v >>= 7;
+	}
+	w_byte(w, (uint8) v);
+}
+
+static inline void
+w_bytes(Writer *w, const void *src, Size n)
+{
+	if (w->out)
+		memcpy(w->out + w->len, src, n);
+	w->len += n;
+}
+
+static inline uint64
+zigzag(int64 v)
+{
+	return ((uint64) v << 1) ^ (uint64) (v >> 63);
+}
+
+static inline int64
+unzigzag(uint64 v)
+{
+	return (int64) (v >> 1) ^ -(int64) (v & 1);
+}
+
+static void
+corrupted(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("activity value is corrupted")));
+}
+
+/* reads a varint of a stored value (already validated: bounds checks only) */
+static inline uint64
+r_varint(const uint8 **pp, const uint8 *end)
+{
+	const uint8 *p = *pp;
+	uint64		v = 0;
+	int			shift = 0;
+
+	if (likely(p < end && *p < 0x80))
+	{
+		*pp = p + 1;
+		return *p;
+	}
+	for (;;)
+	{
+		uint8		b;
+
+		if (p >= end || shift > 63)
+			corrupted();
+		b = *p++;
+		v |= (uint64) (b & 0x7F) << shift;
+		if (!(b & 0x80))
+			break;
+		shift += 7;
+	}
+	*pp = p;
+	return v;
+}
+
+/* ----------------------------------------------------------------
+ * KeyDict: distinct user ids or feature names, numbered in arrival order
+ * ----------------------------------------------------------------
+ */
+
+static inline uint32
+hash_int64_key(int64 k)
+{
+	uint64		h = (uint64) k;
+
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+static void
+dict_init(KeyDict *d, bool bytes, MemoryContext cxt)
+{
+	memset(d, 0, sizeof(KeyDict));
+	d->bytes = bytes;
+	d->cxt = cxt;
+}
+
+static inline const char *
+dict_bytes(const KeyDict *d, uint32 e, Size *len)
+{
+	*len = d->offs[e + 1] - d->offs[e];
+	return d->arena + d->offs[e];
+}
+
+static void
+dict_rehash(KeyDict *d, uint32 nslots)
+{
+	uint32		i;
+
+	if (d->slots)
+		pfree(d->slots);
+	d->slots = MemoryContextAllocZero(d->cxt, nslots * sizeof(uint32));
+	d->mask = nslots - 1;
+	for (i = 0; i < d->n; i++)
+	{
+		uint32		s = d->hashes[i] & d->mask;
+
+		while (d->slots[s])
+			s = (s + 1) & d->mask;
+		d->slots[s] = i + 1;
+	}
+}
+
+/* makes room for one more entry */
+static void
+dict_reserve(KeyDict *d, Size extra_bytes)
+{
+	if (d->n >= MAX_DICT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("an activity summary holds at most %u distinct users or features", MAX_DICT)));
+	if (d->n + 1 >= d->cap)
+	{
+		uint32		cap = d->cap ? Min((uint64) d->cap * 2, MAX_DICT + 1) : 16;
+
+		if (d->hashes == NULL)
+		{
+			d->hashes = MemoryContextAlloc(d->cxt, cap * sizeof(uint32));
+			if (d->bytes)
+			{
+				d->offs = MemoryContextAlloc(d->cxt, (cap + 1) * sizeof(Size));
+				d->offs[0] = 0;
+			}
+			else
+				d->ints = MemoryContextAlloc(d->cxt, cap * sizeof(int64));
+		}
+		else
+		{
+			d->hashes = repalloc_huge(d->hashes, cap * sizeof(uint32));
+			if (d->bytes)
+				d->offs = repalloc_huge(d->offs, (cap + 1) * sizeof(Size));
+			else
+				d->ints = repalloc_huge(d->ints, cap * sizeof(int64));
+		}
+		d->cap = cap;
+	}
+	if ((Size) (d->n + 1) * 2 > (Size) d->mask + 1)
+		dict_rehash(d, d->mask ? (d->mask + 1) * 2 : 32);
+	if (d->bytes && d->offs[d->n] + extra_bytes > d->arena_cap)
+	{
+		Size		cap = Max(d->arena_cap * 2, d->offs[d->n] + extra_bytes);
+
+		cap = Max(cap, 256);
+		if (d->arena == NULL)
+			d->arena = MemoryContextAllocHuge(d->cxt, cap);
+		else
+			d->arena = repalloc_huge(d->arena, cap);
+		d->arena_cap = cap;
+	}
+}
+
+static uint32
+dict_int(KeyDict *d, int64 key)
+{
+	uint32		h,
+				s,
+				e;
+
+	if (d->hint && d->ints[d->hint - 1] == key)
+		return d->hint - 1;
+	h = hash_int64_key(key);
+	if (d->slots)
+	{
+		for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
+		{
+			e = d->slots[s] - 1;
+			if (d->hashes[e] == h && d->ints[e] == key)
+			{
+				d->hint = e + 1;
+				return e;
+			}
+		}
+	}
+	dict_reserve(d, 0);
+	for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
+		;
+	e = d->n++;
+	d->ints[e] = key;
+	d->hashes[e] = h;
+	d->slots[s] = e + 1;
+	d->hint = e + 1;
+	return e;
+}
+
+static uint32
+dict_bytes_key(KeyDict *d, const char *key, Size len)
+{
+	uint32		h,
+				s,
+				e;
+	Size		elen;
+	const char *ekey;
+
+	if (d->hint)
+	{
+		ekey = dict_bytes(d, d->hint - 1, &elen);
+		if (elen == len && memcmp(ekey, key, len) == 0)
+			return d->hint - 1;
+	}
+	h = hash_bytes((const unsigned char *) key, (int) len);
+	if (d->slots)
+	{
+		for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
+		{
+			e = d->slots[s] - 1;
+			if (d->hashes[e] != h)
+				continue;
+			ekey = dict_bytes(d, e, &elen);
+			if (elen == len && memcmp(ekey, key, len) == 0)
+			{
+				d->hint = e + 1;
+				return e;
+			}
+		}
+	}
+	dict_reserve(d, len);
+	for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
+		;
+	e = d->n++;
+	memcpy(d->arena + d->offs[e], key, len);
+	d->offs[e + 1] = d->offs[e] + len;
+	d->hashes[e] = h;
+	d->slots[s] = e + 1;
+	d->hint = e + 1;
+	return e;
+}
+
+/* byte order, a proper prefix first: the order of text and uuid ids */
+static int
+cmp_bytes(const char *a, Size alen, const char *b, Size blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	if (c != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+static int
+cmp_dict_entries(const void *a, const void *b, void *arg)
+{
+	const KeyDict *d = (const KeyDict *) arg;
+	uint32		ea = *(const uint32 *) a;
+	uint32		eb = *(const uint32 *) b;
+
+	if (d->bytes)
+	{
+		Size		la,
+					lb;
+		const char *ka = dict_bytes(d, ea, &la);
+		const char *kb = dict_bytes(d, eb, &lb);
+
+		return cmp_bytes(ka, la, kb, lb);
+	}
+	return (d->ints[ea] > d->ints[eb]) - (d->ints[ea] < d->ints[eb]);
+}
+
+/*
+ * Renumbers the entries in key order (the canonical order of the stored
+ * form).  Returns the map from old to new numbers, or NULL when the
+ * entries were already in order.
+ */
+static uint32 *
+dict_canonicalize(KeyDict *d)
+{
+	uint32	   *order;
+	uint32	   *rank;
+	uint32		i;
+	bool		sorted = true;
+
+	for (i = 1; i < d->n && sorted; i++)
+	{
+		uint32		prev = i - 1;
+
+		sorted = cmp_dict_entries(&prev, &i, d) < 0;
+	}
+	if (sorted)
+		return NULL;
+
+	order = MemoryContextAllocHuge(d->cxt, (Size) d->n * sizeof(uint32));
+	for (i = 0; i < d->n; i++)
+		order[i] = i;
+	qsort_arg(order, d->n, sizeof(uint32), cmp_dict_entries, d);
+
+	rank = MemoryContextAllocHuge(d->cxt, (Size) d->n * sizeof(uint32));
+	for (i = 0; i < d->n; i++)
+		rank[order[i]] = i;
+
+	/* permute the entries */
+	{
+		uint32	   *hashes = MemoryContextAllocHuge(d->cxt, (Size) d->cap * sizeof(uint32));
+
+		for (i = 0; i < d->n; i++)
+			hashes[i] = d->hashes[order[i]];
+		pfree(d->hashes);
+		d->hashes = hashes;
+	}
+	if (d->bytes)
+	{
+		char	   *arena = MemoryContextAllocHuge(d->cxt, d->arena_cap);
+		Size	   *offs = MemoryContextAllocHuge(d->cxt, (Size) (d->cap + 1) * sizeof(Size));
+
+		offs[0] = 0;
+		for (i = 0; i < d->n; i++)
+		{
+			Size		len;
+			const char *k = dict_bytes(d, order[i], &len);
+
+			memcpy(arena + offs[i], k, len);
+			offs[i + 1] = offs[i] + len;
+		}
+		pfree(d->arena);
+		pfree(d->offs);
+		d->arena = arena;
+		d->offs = offs;
+	}
+	else
+	{
+		int64	   *ints = MemoryContextAllocHuge(d->cxt, (Size) d->cap * sizeof(int64));
+
+		for (i = 0; i < d->n; i++)
+			ints[i] = d->ints[order[i]];
+		pfree(d->ints);
+		d->ints = ints;
+	}
+	pfree(order);
+	d->hint = 0;
+	dict_rehash(d, d->mask + 1);
+	return rank;
+}
+
+/* ----------------------------------------------------------------
+ * Sorting packed keys
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * LSD radix sort of n keys, 8 bits a pass, skipping the bytes in which all
+ * keys agree (most of them: user, feature and day numbers are small).
+ * Returns whichever of a and tmp holds the result.
+ */
+static uint64 *
+radix_sort(uint64 *a, uint64 *tmp, Size n)
+{
+	Size	   *count;
+	uint64		all_and = ~UINT64CONST(0),
+				all_or = 0,
+				diff;
+	uint64	   *src = a,
+			   *dst = tmp;
+	Size		i;
+	int			byte;
+
+	if (n < 48)
+	{
+		for (i = 1; i < n; i++)
+		{
+			uint64		k = a[i];
+			Size		j = i;
+
+			while (j > 0 && a[j - 1] > k)
+			{
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = k;
+		}
+		return a;
+	}
+
+	count = palloc0(8 * 256 * sizeof(Size));
+	for (i = 0; i < n; i++)
+	{
+		uint64		k = a[i];
+
+		all_and &= k;
+		all_or |= k;
+		for (byte = 0; byte < 8; byte++)
+			count[byte * 256 + ((k >> (byte * 8)) & 0xFF)]++;
+	}
+	diff = all_and ^ all_or;
+
+	for (byte = 0; byte < 8; byte++)
+	{
+		Size	   *c = count + byte * 256;
+		Size		sum = 0;
+		int			shift = byte * 8;
+		uint64	   *swap;
+		int			v;
+
+		if (((diff >> shift) & 0xFF) == 0)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		for (v = 0; v < 256; v++)
+		{
+			Size		t = c[v];
+
+			c[v] = sum;
+			sum += t;
+		}
+		for (i = 0; i < n; i++)
+			dst[c[(src[i] >> shift) & 0xFF]++] = src[i];
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	pfree(count);
+	return src;
+}
+
+static Size
+dedupe_sorted(uint64 *a, Size n)
+{
+	Size		i,
+				w;
+
+	if (n == 0)
+		return 0;
+	for (i = 1, w = 1; i < n; i++)
+		if (a[i] != a[w - 1])
+			a[w++] = a[i];
+	return w;
+}
+
+/* ----------------------------------------------------------------
+ * The builder
+ * ----------------------------------------------------------------
+ */
+
+static Size act_get_flat_size(ExpandedObjectHeader *eohptr);
+static void act_flatten_into(ExpandedObjectHeader *eohptr,
+							 void *result, Size allocated_size);
+
+static const ExpandedObjectMethods act_methods = {
+	act_get_flat_size,
+	act_flatten_into
+};
+
+ActivityBuilder *
+builder_create(MemoryContext parent, uint8 id_type)
+{
+	MemoryContext cxt;
+	ActivityBuilder *b;
+
+	/* small blocks: hash aggregation may hold one builder per group */
+	cxt = AllocSetContextCreate(parent, "activity builder", ALLOCSET_SMALL_SIZES);
+	b = MemoryContextAllocZero(cxt, sizeof(ActivityBuilder));
+	EOH_init_header(&b->hdr, &act_methods, cxt);
+	b->magic = BUILDER_MAGIC;
+	b->id_type = id_type;
+	dict_init(&b->users, id_type == ACT_ID_TEXT || id_type == ACT_ID_UUID, cxt);
+	dict_init(&b->features, true, cxt);
+	b->capkeys = MIN_TAIL;
+	b->keys = MemoryContextAlloc(cxt, b->capkeys * sizeof(uint64));
+	b->fbits = 8;
+	b->dbits = 16;
+	b->ushift = b->fbits + b->dbits;
+	b->day_base = -(INT64CONST(1) << 15);	/* 1910 to 2089 before any widening */
+	return b;
+}
+
+/* the builder behind a read-write expanded datum of ours, else NULL */
+ActivityBuilder *
+builder_from_rw_datum(Datum d)
+{
+	ActivityBuilder *b;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return NULL;
+	b = (ActivityBuilder *) DatumGetEOHP(d);
+	return b->magic == BUILDER_MAGIC ? b : NULL;
+}
+
+static void
+check_users_fit(ActivityBuilder *b, int ushift, uint64 nusers)
+{
+	if (ushift > 64 || (ushift > 0 && ushift < 64 && (nusers >> (64 - ushift)) != 0) ||
+		(ushift == 64 && nusers > 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("activity summary too large: %llu users, %u features and a span of 2^%d days do not fit",
+						(unsigned long long) nusers, b->features.n, b->dbits)));
+}
+
+uint32
+builder_user_int(ActivityBuilder *b, int64 id)
+{
+	uint32		n = b->users.n;
+	uint32		e = dict_int(&b->users, id);
+
+	if (b->users.n != n)
+		check_users_fit(b, b->ushift, b->users.n);
+	return e;
+}
+
+uint32
+builder_user_bytes(ActivityBuilder *b, const char *id, Size len)
+{
+	uint32		n = b->users.n;
+	uint32		e = dict_bytes_key(&b->users, id, len);
+
+	if (b->users.n != n)
+		check_users_fit(b, b->ushift, b->users.n);
+	return e;
+}
+
+/*
+ * Re-packs every key with new field widths.  The packing is monotone in
+ * each field, so the sorted prefix stays sorted.
+ */
+static void
+builder_repack(ActivityBuilder *b, int fbits, int dbits, int64 day_base)
+{
+	uint64		dmask = (UINT64CONST(1) << b->dbits) - 1;
+	uint64		fmask = (UINT64CONST(1) << b->fbits) - 1;
+	Size		i;
+
+	check_users_fit(b, fbits + dbits, b->users.n);
+	for (i = 0; i < b->nkeys; i++)
+	{
+		uint64		k = b->keys[i];
+		uint64		u = k >> b->ushift;
+		uint64		f = (k >> b->dbits) & fmask;
+		int64		day = (int64) (k & dmask) + b->day_base;
+
+		b->keys[i] = (u << (fbits + dbits)) | (f << dbits) | (uint64) (day - day_base);
+	}
+	b->fbits = fbits;
+	b->dbits = dbits;
+	b->ushift = fbits + dbits;
+	b->day_base = day_base;
+}
+
+void
+builder_widen_days(ActivityBuilder *b, int64 day)
+{
+	int64		lo = Min(b->day_base, day);
+	int64		hi = Max(b->day_base + (INT64CONST(1) << b->dbits) - 1, day);
+	uint64		span = (uint64) (hi - lo + 1);
+	int			dbits = bitlen64(span) + 1;
+
+	builder_repack(b, b->fbits, dbits,
+				   lo - (int64) (((UINT64CONST(1) << dbits) - span) / 2));
+}
+
+uint32
+builder_feature(ActivityBuilder *b, const char *name, Size len)
+{
+	uint32		e = dict_bytes_key(&b->features, name, len);
+
+	/* codes are entry + 1, as 0 is "no feature" */
+	if (unlikely(((uint64) (e + 1) >> b->fbits) != 0))
+		builder_repack(b, bitlen64(e + 1) + 2, b->dbits, b->day_base);
+	return e + 1;
+}
+
+/*
+ * Sorts the unsorted tail and merges it into the sorted prefix, dropping
+ * duplicates.  Memory: the tail is at most as long as the prefix (see
+ * builder_add_slow), so with the scratch copy of the tail the peak is
+ * about 3 keys, 24 bytes, per distinct triple.
+ */
+static void
+builder_compact(ActivityBuilder *b)
+{
+	Size		s = b->nsorted;
+	Size		t = b->nkeys - s;
+	uint64	   *tmp;
+	uint64	   *tail;
+	Size		i,
+				j,
+				w,
+				dups;
+
+	if (t == 0)
+		return;
+	tmp = MemoryContextAllocHuge(b->hdr.eoh_context, t * sizeof(uint64));
+	tail = radix_sort(b->keys + s, tmp, t);
+	t = dedupe_sorted(tail, t);
+	if (s == 0)
+	{
+		if (tail != b->keys)
+			memcpy(b->keys, tail, t * sizeof(uint64));
+		b->nkeys = b->nsorted = t;
+		pfree(tmp);
+		return;
+	}
+	if (tail != tmp)
+		memcpy(tmp, tail, t * sizeof(uint64));
+
+	/* count the keys the tail shares with the prefix */
+	for (i = 0, j = 0, dups = 0; i < s && j < t;)
+	{
+		if (b->keys[i] < tmp[j])
+			i++;
+		else if (b->keys[i] > tmp[j])
+			j++;
+		else
+		{
+			dups++;
+			i++;
+			j++;
+		}
+	}
+
+	/* merge from the back: writes never overtake the unread prefix */
+	w = s + t - dups;
+	i = s;
+	j = t;
+	while (j > 0)
+	{
+		uint64		v;
+
+		if (i > 0 && b->keys[i - 1] > tmp[j - 1])
+			v = b->keys[--i];
+		else
+		{
+			v = tmp[--j];
+			if (i > 0 && b->keys[i - 1] == v)
+				i--;
+		}
+		b->keys[--w] = v;
+	}
+	Assert(w == i);
+	b->nkeys = b->nsorted = s + t - dups;
+	pfree(tmp);
+}
+
+void
+builder_add_slow(ActivityBuilder *b, uint64 key)
+{
+	if (b->flat)
+	{
+		pfree(b->flat);
+		b->flat = NULL;
+	}
+	if (b->nkeys == b->capkeys)
+	{
+		Size		want;
+
+		CHECK_FOR_INTERRUPTS();
+		builder_compact(b);
+		/* room for a tail as long as the distinct keys held */
+		want = b->nkeys + Max(b->nkeys, MIN_TAIL);
+		if (b->capkeys < want)
+		{
+			if (want > MaxAllocHugeSize / sizeof(uint64))
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("activity summary too large to build in memory")));
+			b->keys = repalloc_huge(b->keys, want * sizeof(uint64));
+			b->capkeys = want;
+		}
+	}
+	if (b->nsorted == b->nkeys && (b->nkeys == 0 || key > b->keys[b->nkeys - 1]))
+		b->nsorted++;
+	b->keys[b->nkeys++] = key;
+}
+
+/* adds every triple of a stored value */
+void
+builder_add_flat(ActivityBuilder *b, const struct varlena *flat)
+{
+	ActivityView v;
+	ActivityCursor c;
+	IdReader	r;
+	uint32	   *umap;
+	uint32	   *fmap;
+	uint32		i;
+	MemoryContext oldcxt;
+
+	activity_view_init(&v, flat);
+	if (v.id_type != b->id_type)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot merge activity summaries with different user-id types: %s and %s",
+						activity_id_type_name(b->id_type),
+						activity_id_type_name(v.id_type))));
+	if (v.ntriples == 0)
+		return;
+
+	umap = palloc((Size) v.nusers * sizeof(uint32));
+	fmap = palloc(((Size) v.nfeatures + 1) * sizeof(uint32));
+	oldcxt = MemoryContextSwitchTo(b->hdr.eoh_context);
+
+	idreader_init(&r, &v);
+	for (i = 0; i < v.nusers; i++)
+	{
+		idreader_next(&r);
+		if (r.bytes)
+			umap[i] = builder_user_bytes(b, (const char *) r.bytes, r.len);
+		else
+			umap[i] = builder_user_int(b, r.ival);
+	}
+	fmap[0] = 0;
+	for (i = 1; i <= v.nfeatures; i++)
+		fmap[i] = builder_feature(b, v.feat[i], v.feat_len[i]);
+
+	/* widen once for the whole day range rather than per day */
+	builder_add(b, umap[0], 0, v.min_day);
+	b->nkeys--;
+	if (b->nsorted > b->nkeys)
+		b->nsorted = b->nkeys;
+	builder_widen_days(b, v.max_day);
+	MemoryContextSwitchTo(oldcxt);
+
+	cursor_init(&c, &v);
+	while (cursor_next_user(&c))
+	{
+		uint32		u = umap[c.user];
+
+		CHECK_FOR_INTERRUPTS();
+		while (cursor_next_pair(&c))
+		{
+			uint32		f = fmap[c.feature];
+
+			for (i = 0; i < c.ndays; i++)
+				builder_add(b, u, f, c.days[i]);
+		}
+	}
+	pfree(umap);
+	pfree(fmap);
+}
+
+/*
+ * Encodes the sorted, canonical keys; with w->out NULL it only counts the
+ * bytes.  The dictionaries are in key order (see builder_flatten).
+ */
+static void
+builder_encode(ActivityBuilder *b, Writer *w, int32 min_day, int32 max_day,
+			   Size ids_len)
+{
+	uint64		dmask = (UINT64CONST(1) << b->dbits) - 1;
+	uint64		fmask = (UINT64CONST(1) << b->fbits) - 1;
+	KeyDict    *ud = &b->users;
+	KeyDict    *fd = &b->features;
+	Size		i,
+				start;
+	uint32		e,
+				nusers = 0;
+
+	w_byte(w, ACTIVITY_FORMAT_VERSION);
+	w_byte(w, b->id_type);
+	w_varint(w, ud->n);
+	w_varint(w, fd->n);
+	w_varint(w, b->nkeys);
+	if (b->nkeys > 0)
+	{
+		w_varint(w, zigzag(min_day));
+		w_varint(w, (uint64) ((int64) max_day - min_day));
+	}
+	w_varint(w, ids_len);
+
+	start = w->len;
+	for (e = 0; e < ud->n; e++)
+	{
+		Size		len;
+		const char *k;
+
+		switch (b->id_type)
+		{
+			case ACT_ID_INT4:
+			case ACT_ID_INT8:
+				if (e == 0)
+					w_varint(w, zigzag(ud->ints[0]));
+				else
+					w_varint(w, (uint64) ud->ints[e] - (uint64) ud->ints[e - 1] - 1);
+				break;
+			case ACT_ID_TEXT:
+				k = dict_bytes(ud, e, &len);
+				w_varint(w, len);
+				w_bytes(w, k, len);
+				break;
+			case ACT_ID_UUID:
+				k = dict_bytes(ud, e, &len);
+				w_bytes(w, k, UUID_LEN);
+				break;
+		}
+	}
+	if (w->len - start != ids_len && w->out)
+		elog(ERROR, "activity encoding: user-id section changed size");
+	ids_len = w->len - start;
+
+	for (e = 0; e < fd->n; e++)
+	{
+		Size		len;
+		const char *k = dict_bytes(fd, e, &len);
+
+		w_varint(w, len);
+		w_bytes(w, k, len);
+	}
+
+	for (i = 0; i < b->nkeys;)
+	{
+		uint64		u = b->keys[i] >> b->ushift;
+		Size		uend,
+					k;
+		uint32		npairs = 0;
+		int64		prevf = -1;
+
+		for (uend = i; uend < b->nkeys && (b->keys[uend] >> b->ushift) == u; uend++)
+			if (uend == i || ((b->keys[uend] >> b->dbits) != (b->keys[uend - 1] >> b->dbits)))
+				npairs++;
+		if (u != nusers)
+			elog(ERROR, "activity encoding: user %u has no triples", nusers);
+		nusers++;
+		w_varint(w, npairs);
+		for (k = i; k < uend;)
+		{
+			uint64		f = (b->keys[k] >> b->dbits) & fmask;
+			Size		fend;
+			int64		prevday;
+
+			for (fend = k + 1; fend < uend && ((b->keys[fend] >> b->dbits) & fmask) == f; fend++)
+				;
+			w_varint(w, prevf < 0 ? f : f - (uint64) prevf - 1);
+			prevf = (int64) f;
+			w_varint(w, fend - k - 1);
+			prevday = (int64) (b->keys[k] & dmask) + b->day_base;
+			w_varint(w, (uint64) (prevday - min_day));
+			for (k = k + 1; k < fend; k++)
+			{
+				int64		day = (int64) (b->keys[k] & dmask) + b->day_base;
+
+				w_varint(w, (uint64) (day - prevday - 1));
+				prevday = day;
+			}
+		}
+		i = uend;
+	}
+	if (nusers != ud->n)
+		elog(ERROR, "activity encoding: %u users have no triples", ud->n - nusers);
+}
+
+/* the stored form; cached until the set changes */
+struct varlena *
+builder_flatten(ActivityBuilder *b)
+{
+	MemoryContext oldcxt;
+	uint32	   *urank;
+	uint32	   *frank;
+	int32		min_day = 0,
+				max_day = 0;
+	Writer		w = {NULL, 0};
+	Size		ids_len;
+
+	if (b->flat)
+		return b->flat;
+	oldcxt = MemoryContextSwitchTo(b->hdr.eoh_context);
+
+	builder_compact(b);
+	urank = dict_canonicalize(&b->users);
+	frank = dict_canonicalize(&b->features);
+	if (urank || frank)
+	{
+		uint64		dmask = (UINT64CONST(1) << b->dbits) - 1;
+		uint64		fmask = (UINT64CONST(1) << b->fbits) - 1;
+		uint64	   *tmp = MemoryContextAllocHuge(b->hdr.eoh_context,
+												 Max(b->nkeys, 1) * sizeof(uint64));
+		uint64	   *sorted;
+		Size		i;
+
+		for (i = 0; i < b->nkeys; i++)
+		{
+			uint64		k = b->keys[i];
+			uint64		u = k >> b->ushift;
+			uint64		f = (k >> b->dbits) & fmask;
+
+			if (urank)
+				u = urank[u];
+			if (frank && f > 0)
+				f = frank[f - 1] + 1;
+			b->keys[i] = (u << b->ushift) | (f << b->dbits) | (k & dmask);
+		}
+		sorted = radix_sort(b->keys, tmp, b->nkeys);
+		if (sorted != b->keys)
+			memcpy(b->keys, sorted, b->nkeys * sizeof(uint64));
+		pfree(tmp);
+		if (urank)
+			pfree(urank);
+		if (frank)
+			pfree(frank);
+	}
+
+	if (b->nkeys > 0)
+	{
+		uint64		dmask = (UINT64CONST(1) << b->dbits) - 1;
+		uint64		lo = PG_UINT64_MAX,
+					hi = 0;
+		Size		i;
+
+		for (i = 0; i < b->nkeys; i++)
+		{
+			uint64		off = b->keys[i] & dmask;
+
+			lo = Min(lo, off);
+			hi = Max(hi, off);
+		}
+		min_day = (int32) ((int64) lo + b->day_base);
+		max_day = (int32) ((int64) hi + b->day_base);
+	}
+
+	/* size the user-id section, then everything, then write */
+	builder_encode(b, &w, min_day, max_day, 0);
+	ids_len = 0;
+	{
+		Writer		wi = {NULL, 0};
+		Size		e;
+
+		for (e = 0; e < b->users.n; e++)
+		{
+			Size		len;
+
+			if (b->id_type == ACT_ID_TEXT)
+			{
+				dict_bytes(&b->users, e, &len);
+				w_varint(&wi, len);
+				wi.len += len;
+			}
+			else if (b->id_type == ACT_ID_UUID)
+				wi.len += UUID_LEN;
+			else if (e == 0)
+				w_varint(&wi, zigzag(b->users.ints[0]));
+			else
+				w_varint(&wi, (uint64) b->users.ints[e] - (uint64) b->users.ints[e - 1] - 1);
+		}
+		ids_len = wi.len;
+	}
+	w.len = 0;
+	builder_encode(b, &w, min_day, max_day, ids_len);
+	if (w.len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("activity summary would take %zu bytes, more than the 1 GB a PostgreSQL value may hold",
+						w.len),
+				 errhint("Summarise smaller groups, e.g. per account and day, and roll them up.")));
+	b->flat = palloc(VARHDRSZ + w.len);
+	SET_VARSIZE(b->flat, VARHDRSZ + w.len);
+	w.out = (uint8 *) VARDATA(b->flat);
+	w.len = 0;
+	builder_encode(b, &w, min_day, max_day, ids_len);
+
+	MemoryContextSwitchTo(oldcxt);
+	return b->flat;
+}
+
+static Size
+act_get_flat_size(ExpandedObjectHeader *eohptr)
+{
+	ActivityBuilder *b = (ActivityBuilder *) eohptr;
+
+	return VARSIZE(builder_flatten(b));
+}
+
+static void
+act_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	ActivityBuilder *b = (ActivityBuilder *) eohptr;
+	struct varlena *flat = builder_flatten(b);
+
+	Assert(allocated_size == VARSIZE(flat));
+	memcpy(result, flat, allocated_size);
+}
+
+struct varlena *
+activity_detoast(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ActivityBuilder *b = (ActivityBuilder *) DatumGetEOHP(d);
+
+		if (b->magic != BUILDER_MAGIC)
+			elog(ERROR, "expanded object is not an activity builder");
+		return builder_flatten(b);
+	}
+	return PG_DETOAST_DATUM_PACKED(d);
+}
+
+/* ----------------------------------------------------------------
+ * Reading the stored form
+ * ----------------------------------------------------------------
+ */
+
+void
+activity_view_init(ActivityView *v, const struct varlena *flat)
+{
+	const uint8 *p = (const uint8 *) VARDATA_ANY(flat);
+	const uint8 *end = p + VARSIZE_ANY_EXHDR(flat);
+	uint64		ids_len;
+	uint32		i;
+
+	if (end - p < 2 || p[0] != ACTIVITY_FORMAT_VERSION || !ACT_ID_TYPE_VALID(p[1]))
+		corrupted();
+	v->id_type = p[1];
+	p += 2;
+	v->nusers = (uint32) r_varint(&p, end);
+	v->nfeatures = (uint32) r_varint(&p, end);
+	v->ntriples = r_varint(&p, end);
+	v->min_day = v->max_day = 0;
+	if (v->ntriples > 0)
+	{
+		v->min_day = (int32) unzigzag(r_varint(&p, end));
+		v->max_day = (int32) ((int64) v->min_day + (int64) r_varint(&p, end));
+	}
+	ids_len = r_varint(&p, end);
+	if (ids_len > (uint64) (end - p))
+		corrupted();
+	v->ids = p;
+	p += ids_len;
+	v->feat = palloc(((Size) v->nfeatures + 1) * sizeof(char *));
+	v->feat_len = palloc(((Size) v->nfeatures + 1) * sizeof(uint32));
+	v->feat[0] = NULL;
+	v->feat_len[0] = 0;
+	for (i = 1; i <= v->nfeatures; i++)
+	{
+		uint64		len = r_varint(&p, end);
+
+		if (len > (uint64) (end - p))
+			corrupted();
+		v->feat[i] = (const char *) p;
+		v->feat_len[i] = (uint32) len;
+		p += len;
+	}
+	v->body = p;
+	v->end = end;
+}
+
+/* the code of a named feature, or FEATURE_NONE when the value lacks it */
+int32
+activity_view_feature(const ActivityView *v, const text *name)
+{
+	const char *s = VARDATA_ANY(name);
+	Size		len = VARSIZE_ANY_EXHDR(name);
+	uint32		lo = 1,
+				hi = v->nfeatures + 1;
+
+	while (lo < hi)
+	{
+		uint32		mid = lo + (hi - lo) / 2;
+		int			c = cmp_bytes(v->feat[mid], v->feat_len[mid], s, len);
+
+		if (c == 0)
+			return (int32) mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return FEATURE_NONE;
+}
+
+void
+idreader_init(IdReader *r, const ActivityView *v)
+{
+	r->v = v;
+	r->p = v->ids;
+	r->left = v->nusers;
+	r->ival = 0;
+	r->bytes = NULL;
+	r->len = 0;
+}
+
+void
+idreader_next(IdReader *r)
+{
+	const uint8 *end = r->v->body;
+	bool		first = r->left == r->v->nusers;
+
+	if (r->left == 0)
+		corrupted();
+	r->left--;
+	switch (r->v->id_type)
+	{
+		case ACT_ID_INT4:
+		case ACT_ID_INT8:
+			if (first)
+				r->ival = unzigzag(r_varint(&r->p, end));
+			else
+				r->ival = (int64) ((uint64) r->ival + r_varint(&r->p, end) + 1);
+			break;
+		case ACT_ID_TEXT:
+			{
+				uint64		len = r_varint(&r->p, end);
+
+				if (len > (uint64) (end - r->p))
+					corrupted();
+				r->bytes = r->p;
+				r->len = (uint32) len;
+				r->p += len;
+			}
+			break;
+		case ACT_ID_UUID:
+			if (end - r->p < UUID_LEN)
+				corrupted();
+			r->bytes = r->p;
+			r->len = UUID_LEN;
+			r->p += UUID_LEN;
+			break;
+	}
+}
+
+/* the current id as text: numbers in decimal, uuids in their usual form */
+text *
+idreader_text(const IdReader *r)
+{
+	switch (r->v->id_type)
+	{
+		case ACT_ID_INT4:
+		case ACT_ID_INT8:
+			{
+				char		buf[32];
+
+				snprintf(buf, sizeof(buf), INT64_FORMAT, r->ival);
+				return cstring_to_text(buf);
+			}
+		case ACT_ID_TEXT:
+			return cstring_to_text_with_len((const char *) r->bytes, r->len);
+		case ACT_ID_UUID:
+			{
+				pg_uuid_t	u;
+
+				memcpy(u.data, r->bytes, UUID_LEN);
+				return cstring_to_text(DatumGetCString(DirectFunctionCall1(uuid_out,
+																		   UUIDPGetDatum(&u))));
+			}
+	}
+	return NULL;
+}
+
+void
+cursor_init(ActivityCursor *c, const ActivityView *v)
+{
+	memset(c, 0, sizeof(ActivityCursor));
+	c->v = v;
+	c->p = v->body;
+	c->user = PG_UINT32_MAX;
+	c->cap = 64;
+	c->days = palloc(c->cap * sizeof(int32));
+}
+
+static void
+cursor_reserve(ActivityCursor *c, uint64 n)
+{
+	if (n > c->cap)
+	{
+		/* a pair cannot hold more days than the value has triples */
+		if (n > c->v->ntriples)
+			corrupted();
+		while (c->cap < n)
+			c->cap *= 2;
+		c->days = repalloc_huge(c->days, (Size) c->cap * sizeof(int32));
+	}
+}
+
+/*
+ * Decodes the next pair of the current user, appending its days at
+ * c->days[at]; returns the number of days.
+ */
+static uint32
+cursor_read_pair(ActivityCursor *c, uint32 at)
+{
+	const uint8 *p = c->p;
+	const uint8 *end = c->v->end;
+	uint64		code = r_varint(&p, end);
+	uint64		ndays = r_varint(&p, end) + 1;
+	int64		day;
+	uint64		i;
+	int32	   *out;
+
+	c->feature = (c->feature_seen ? c->feature + 1 : 0) + (uint32) code;
+	c->feature_seen = true;
+	if (c->feature > c->v->nfeatures)
+		corrupted();
+	cursor_reserve(c, at + ndays);
+	out = c->days + at;
+	day = (int64) c->v->min_day + (int64) r_varint(&p, end);
+	out[0] = (int32) day;
+	for (i = 1; i < ndays; i++)
+	{
+		day += (int64) r_varint(&p, end) + 1;
+		out[i] = (int32) day;
+	}
+	if (day > c->v->max_day)
+		corrupted();
+	c->p = p;
+	c->pairs_left--;
+	return (uint32) ndays;
+}
+
+bool
+cursor_next_user(ActivityCursor *c)
+{
+	while (c->pairs_left > 0)
+		cursor_read_pair(c, 0);
+	if (c->user + 1 >= c->v->nusers)
+		return false;
+	c->user++;
+	c->pairs_left = (uint32) r_varint(&c->p, c->v->end);
+	c->feature_seen = false;
+	c->feature = 0;
+	return true;
+}
+
+bool
+cursor_next_pair(ActivityCursor *c)
+{
+	if (c->pairs_left == 0)
+		return false;
+	c->ndays = cursor_read_pair(c, 0);
+	return true;
+}
+
+/* merges two sorted runs into out, dropping duplicates */
+static uint32
+merge_runs(const int32 *a, uint32 na, const int32 *b, uint32 nb, int32 *out)
+{
+	uint32		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			out[n++] = a[i++];
+		else if (a[i] > b[j])
+			out[n++] = b[j++];
+		else
+		{
+			out[n++] = a[i++];
+			j++;
+		}
+	}
+	while (i < na)
+		out[n++] = a[i++];
+	while (j < nb)
+		out[n++] = b[j++];
+	return n;
+}
+
+/*
+ * Merges the sorted runs of c->days bounded by runs[0 .. nruns] (runs[0]
+ * is 0) into one, bottom-up, dropping duplicates; returns its length.
+ */
+static uint32
+cursor_merge(ActivityCursor *c, uint32 *runs, uint32 nruns)
+{
+	int32	   *src = c->days;
+	int32	   *dst;
+
+	if (c->tmpcap < c->cap)
+	{
+		if (c->tmp)
+			pfree(c->tmp);
+		c->tmpcap = c->cap;
+		c->tmp = palloc((Size) c->tmpcap * sizeof(int32));
+	}
+	dst = c->tmp;
+	while (nruns > 1)
+	{
+		uint32		r,
+					m = 0,
+					w = 0;
+		int32	   *swap;
+
+		for (r = 0; r < nruns; r += 2)
+		{
+			uint32		s = runs[r],
+						e = runs[r + 1];
+
+			if (r + 1 < nruns)
+				w += merge_runs(src + s, e - s, src + e, runs[r + 2] - e, dst + w);
+			else
+			{
+				memcpy(dst + w, src + s, (Size) (e - s) * sizeof(int32));
+				w += e - s;
+			}
+			runs[++m] = w;
+		}
+		nruns = m;
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	if (src != c->days)
+		memcpy(c->days, src, (Size) runs[1] * sizeof(int32));
+	return runs[1];
+}
+
+/*
+ * Reads the remaining pairs of the current user and leaves in c->days the
+ * sorted distinct days up to max_day of the pairs that match the filter
+ * (a feature code, FEATURE_ANY or FEATURE_NONE).  Returns their number.
+ */
+uint32
+cursor_user_days(ActivityCursor *c, int32 feature, int32 max_day)
+{
+	uint32		runs[33];
+	uint32		nruns = 0;
+
+	runs[0] = 0;
+	while (c->pairs_left > 0)
+	{
+		uint32		k;
+
+		if (nruns == lengthof(runs) - 1)
+		{
+			runs[1] = cursor_merge(c, runs, nruns);
+			nruns = 1;
+		}
+		k = cursor_read_pair(c, runs[nruns]);
+		if (feature != FEATURE_ANY && (int32) c->feature != feature)
+			continue;
+		k = days_upper_bound(c->days + runs[nruns], k, max_day);
+		if (k > 0)
+		{
+			runs[nruns + 1] = runs[nruns] + k;
+			nruns++;
+		}
+	}
+	c->ndays = nruns > 1 ? cursor_merge(c, runs, nruns) : runs[nruns];
+	return c->ndays;
+}
+
+/* ----------------------------------------------------------------
+ * Validation of untrusted bytes (text and binary input)
+ * ----------------------------------------------------------------
+ */
+
+typedef struct Validator
+{
+	const uint8 *p;
+	const uint8 *end;
+	int			code;
+} Validator;
+
+static void
+invalid(Validator *v, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(v->code),
+			 errmsg("invalid activity value"),
+			 errdetail("%s", detail)));
+}
+
+/* a varint in its shortest form */
+static uint64
+v_varint(Validator *v)
+{
+	uint64		x = 0;
+	int			shift = 0;
+
+	for (;;)
+	{
+		uint8		b;
+
+		if (v->p >= v->end)
+			invalid(v, "The value ends in the middle of a number.");
+		b = *v->p++;
+		if (shift == 63 && b > 1)
+			invalid(v, "A number is out of range.");
+		x |= (uint64) (b & 0x7F) << shift;
+		if (!(b & 0x80))
+		{
+			if (b == 0 && shift > 0)
+				invalid(v, "A number is not in its shortest form.");
+			return x;
+		}
+		shift += 7;
+	}
+}
+
+static uint64
+v_count(Validator *v, uint64 max, const char *what)
+{
+	uint64		x = v_varint(v);
+
+	if (x > max)
+		invalid(v, what);
+	return x;
+}
+
+static const uint8 *
+v_bytes(Validator *v, uint64 len)
+{
+	const uint8 *p = v->p;
+
+	if (len > (uint64) (v->end - v->p))
+		invalid(v, "The value ends in the middle of a string.");
+	v->p += len;
+	return p;
+}
+
+static void
+v_text(Validator *v, const uint8 *s, uint64 len, const char *what)
+{
+	if (memchr(s, '\0', len) != NULL ||
+		!pg_verifymbstr((const char *) s, (int) len, true))
+		invalid(v, what);
+}
+
+/*
+ * Checks that the bytes are a stored activity value in canonical form:
+ * every count consistent, every list strictly ascending, every feature and
+ * user used, the day range exact, and nothing left over.
+ */
+void
+activity_validate(const uint8 *data, Size len, int code)
+{
+	Validator	v = {data, data + len, code};
+	uint8		id_type;
+	uint64		nusers,
+				nfeatures,
+				ntriples,
+				ids_len,
+				seen = 0,
+				u;
+	int64		min_day = 0,
+				max_day = 0,
+				lo = PG_INT64_MAX,
+				hi = PG_INT64_MIN;
+	const uint8 *ids_end;
+	const uint8 *prev = NULL;
+	uint64		prev_len = 0;
+	int64		prev_id = 0;
+	bool	   *used;
+
+	if (len < 2)
+		invalid(&v, "The value is too short.");
+	if (data[0] != ACTIVITY_FORMAT_VERSION)
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("unsupported activity format version %d", data[0]),
+				 errdetail("This release reads format version %d.", ACTIVITY_FORMAT_VERSION)));
+	id_type = data[1];
+	if (!ACT_ID_TYPE_VALID(id_type))
+		invalid(&v, "Unknown user-id type.");
+	v.p += 2;
+
+	/* every triple takes at least one byte: this bounds all allocations */
+	ntriples = 0;
+	nusers = v_count(&v, len, "Too many users.");
+	nfeatures = v_count(&v, len, "Too many features.");
+	ntriples = v_count(&v, len, "Too many triples.");
+	if (nusers > ntriples || nfeatures > ntriples || nusers > MAX_DICT || nfeatures > MAX_DICT)
+		invalid(&v, "Inconsistent counts.");
+	if (ntriples > 0)
+	{
+		min_day = unzigzag(v_varint(&v));
+		max_day = min_day + (int64) v_count(&v, PG_INT32_MAX, "Day range out of range.");
+		if (!IS_VALID_DATE(min_day) || !IS_VALID_DATE(max_day))
+			invalid(&v, "Day out of range.");
+	}
+	else if (nusers > 0)
+		invalid(&v, "Users without activity.");
+	ids_len = v_varint(&v);
+	if (ids_len > (uint64) (v.end - v.p))
+		invalid(&v, "The user-id section is longer than the value.");
+	ids_end = v.p + ids_len;
+
+	for (u = 0; u < nusers; u++)
+	{
+		if (id_type == ACT_ID_INT4 || id_type == ACT_ID_INT8)
+		{
+			int64		id;
+
+			if (u == 0)
+				id = unzigzag(v_varint(&v));
+			else
+			{
+				uint64		d = v_varint(&v);
+
+				if (d >= (uint64) PG_INT64_MAX - (uint64) prev_id)
+					invalid(&v, "User id out of range.");
+				id = prev_id + (int64) d + 1;
+			}
+			if (id_type == ACT_ID_INT4 && (id < PG_INT32_MIN || id > PG_INT32_MAX))
+				invalid(&v, "User id out of range for integer.");
+			prev_id = id;
+		}
+		else
+		{
+			uint64		l = id_type == ACT_ID_UUID ? UUID_LEN : v_varint(&v);
+			const uint8 *s = v_bytes(&v, l);
+
+			if (id_type == ACT_ID_TEXT)
+				v_text(&v, s, l, "A user id is not valid text.");
+			if (u > 0 && cmp_bytes((const char *) prev, prev_len, (const char *) s, l) >= 0)
+				invalid(&v, "User ids are not in ascending order.");
+			prev = s;
+			prev_len = l;
+		}
+		if (v.p > ids_end)
+			invalid(&v, "The user-id section is shorter than its ids.");
+	}
+	if (v.p != ids_end)
+		invalid(&v, "The user-id section has bytes left over.");
+
+	prev = NULL;
+	for (u = 0; u < nfeatures; u++)
+	{
+		uint64		l = v_varint(&v);
+		const uint8 *s = v_bytes(&v, l);
+
+		v_text(&v, s, l, "A feature name is not valid text.");
+		if (u > 0 && cmp_bytes((const char *) prev, prev_len, (const char *) s, l) >= 0)
+			invalid(&v, "Feature names are not in ascending order.");
+		prev = s;
+		prev_len = l;
+	}
+
+	used = palloc0((nfeatures + 1) * sizeof(bool));
+	for (u = 0; u < nusers; u++)
+	{
+		uint64		npairs = v_count(&v, nfeatures + 1, "Too many pairs for a user.");
+		uint64		k;
+		int64		f = -1;
+
+		CHECK_FOR_INTERRUPTS();
+		if (npairs == 0)
+			invalid(&v, "A user has no activity.");
+		for (k = 0; k < npairs; k++)
+		{
+			uint64		code = v_count(&v, nfeatures, "Feature out of range.");
+			uint64		ndays,
+						i;
+			int64		day;
+
+			f = f < 0 ? (int64) code : f + (int64) code + 1;
+			if (f > (int64) nfeatures)
+				invalid(&v, "Feature out of range.");
+			used[f] = true;
+			ndays = v_count(&v, ntriples - 1, "Too many days.") + 1;
+			seen += ndays;
+			if (seen > ntriples)
+				invalid(&v, "More triples than counted.");
+			day = min_day + (int64) v_count(&v, PG_INT32_MAX, "Day out of range.");
+			lo = Min(lo, day);
+			for (i = 1; i < ndays; i++)
+			{
+				day += (int64) v_count(&v, PG_INT32_MAX, "Day out of range.") + 1;
+				if (day > max_day)
+					break;
+			}
+			if (day > max_day)
+				invalid(&v, "Day after the value's last day.");
+			hi = Max(hi, day);
+		}
+	}
+	if (v.p != v.end)
+		invalid(&v, "The value has bytes left over.");
+	if (seen != ntriples)
+		invalid(&v, "Fewer triples than counted.");
+	if (ntriples > 0 && (lo != min_day || hi != max_day))
+		invalid(&v, "The day range does not match the days.");
+	for (u = 1; u <= nfeatures; u++)
+		if (!used[u])
+			invalid(&v, "A feature is never used.");
+	pfree(used);
+}

@@ -1,0 +1,268 @@
+/*
+ * aggregates.c
+ *		Transition and combine functions of activity_agg and rollup, and
+ *		activity_union.
+ *
+ * The aggregate state is an activity value held as a read-write expanded
+ * object in a memory context that is a child of the aggregate context, so
+ * nodeAgg keeps it across rows without copying (see ExecAggTransReparent)
+ * and frees it with the group.  When PostgreSQL or Citus ships a partial
+ * state, it is flattened to the stored form; the combine function expands
+ * it again.
+ */
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "activity.h"
+
+PG_MODULE_MAGIC;
+
+PG_FUNCTION_INFO_V1(activity_combine);
+PG_FUNCTION_INFO_V1(activity_union);
+
+static void
+infinite_day(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("activity_agg day must be finite"),
+			 errdetail("An infinite date or timestamp is not a day of activity.")));
+}
+
+static inline int32
+date_to_day(DateADT d)
+{
+	if (DATE_NOT_FINITE(d))
+		infinite_day();
+	return d;
+}
+
+static int32
+local_day(TimestampTz t, int *tz)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(t, tz, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * timestamptz to date as ::date does (session TimeZone), through a cache of
+ * UTC hours whose instants all fall on one local day with one UTC offset.
+ * The conversion is a pure function of the time zone and the instant, so
+ * the cache lives for the backend and is cleared when TimeZone changes.
+ */
+#define HOUR_CACHE 1024
+static struct
+{
+	int64		hour;
+	int32		day;
+}			hour_cache[HOUR_CACHE];
+static pg_tz *hour_cache_tz = NULL;
+
+static int32
+tstz_to_day(TimestampTz t)
+{
+	int64		hour;
+	TimestampTz start;
+	int			slot,
+				tz,
+				tz_start,
+				tz_end;
+	int32		day,
+				day_start,
+				day_end;
+
+	if (TIMESTAMP_NOT_FINITE(t))
+		infinite_day();
+	hour = t / USECS_PER_HOUR - (t % USECS_PER_HOUR < 0 ? 1 : 0);
+	slot = (int) (hour & (HOUR_CACHE - 1));
+	if (likely(hour_cache_tz == session_timezone) && hour_cache[slot].hour == hour)
+		return hour_cache[slot].day;
+	if (hour_cache_tz != session_timezone)
+	{
+		int			i;
+
+		for (i = 0; i < HOUR_CACHE; i++)
+			hour_cache[i].hour = PG_INT64_MIN;
+		hour_cache_tz = session_timezone;
+	}
+	day = local_day(t, &tz);
+	start = hour * USECS_PER_HOUR;
+	if (IS_VALID_TIMESTAMP(start) && IS_VALID_TIMESTAMP(start + USECS_PER_HOUR - 1))
+	{
+		day_start = local_day(start, &tz_start);
+		day_end = local_day(start + USECS_PER_HOUR - 1, &tz_end);
+		if (day_start == day_end && tz_start == tz_end)
+		{
+			hour_cache[slot].hour = hour;
+			hour_cache[slot].day = day_start;
+		}
+	}
+	return day;
+}
+
+/* the builder of the aggregate state, created or expanded as needed */
+static ActivityBuilder *
+agg_state(FunctionCallInfo fcinfo, uint8 id_type, MemoryContext aggcxt)
+{
+	ActivityBuilder *b;
+
+	if (PG_ARGISNULL(0))
+		return builder_create(aggcxt, id_type);
+	b = builder_from_rw_datum(PG_GETARG_DATUM(0));
+	if (b == NULL || MemoryContextGetParent(b->hdr.eoh_context) != aggcxt)
+	{
+		/* a flat or foreign state: expand a copy that we own */
+		struct varlena *flat = PG_GETARG_ACTIVITY(0);
+		const uint8 *data = (const uint8 *) VARDATA_ANY(flat);
+
+		b = builder_create(aggcxt, VARSIZE_ANY_EXHDR(flat) > 1 ? data[1] : id_type);
+		builder_add_flat(b, flat);
+	}
+	return b;
+}
+
+static MemoryContext
+agg_context(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s can only be called as an aggregate transition function", fname)));
+	return aggcxt;
+}
+
+/*
+ * activity_agg(user_id, day [, feature]): one row.  Rows with a NULL user
+ * or day are skipped before anything is added, so every user and feature
+ * in the dictionaries has at least one triple.
+ */
+static inline Datum
+activity_trans(FunctionCallInfo fcinfo, uint8 id_type, bool tstz)
+{
+	MemoryContext aggcxt = agg_context(fcinfo, "activity_agg_trans");
+	ActivityBuilder *b;
+	int32		day;
+	uint32		user,
+				feature = 0;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	day = tstz ? tstz_to_day(PG_GETARG_TIMESTAMPTZ(2)) : date_to_day(PG_GETARG_DATEADT(2));
+	b = agg_state(fcinfo, id_type, aggcxt);
+
+	switch (id_type)
+	{
+		case ACT_ID_INT4:
+			user = builder_user_int(b, PG_GETARG_INT32(1));
+			break;
+		case ACT_ID_INT8:
+			user = builder_user_int(b, PG_GETARG_INT64(1));
+			break;
+		case ACT_ID_TEXT:
+			{
+				text	   *t = PG_GETARG_TEXT_PP(1);
+
+				user = builder_user_bytes(b, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+			}
+			break;
+		default:
+			user = builder_user_bytes(b, (const char *) PG_GETARG_UUID_P(1)->data, UUID_LEN);
+			break;
+	}
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		text	   *f = PG_GETARG_TEXT_PP(3);
+
+		feature = builder_feature(b, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
+	}
+	builder_add(b, user, feature, day);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
+}
+
+#define TRANS_FUNC(name, id_type, tstz) \
+PG_FUNCTION_INFO_V1(name); \
+Datum name(PG_FUNCTION_ARGS); \
+Datum name(PG_FUNCTION_ARGS) { return activity_trans(fcinfo, id_type, tstz); }
+
+TRANS_FUNC(activity_trans_int4_date, ACT_ID_INT4, false)
+TRANS_FUNC(activity_trans_int4_tstz, ACT_ID_INT4, true)
+TRANS_FUNC(activity_trans_int8_date, ACT_ID_INT8, false)
+TRANS_FUNC(activity_trans_int8_tstz, ACT_ID_INT8, true)
+TRANS_FUNC(activity_trans_text_date, ACT_ID_TEXT, false)
+TRANS_FUNC(activity_trans_text_tstz, ACT_ID_TEXT, true)
+TRANS_FUNC(activity_trans_uuid_date, ACT_ID_UUID, false)
+TRANS_FUNC(activity_trans_uuid_tstz, ACT_ID_UUID, true)
+
+/* the union of two values (NULL is the empty set), as a new stored value */
+Datum
+activity_union(PG_FUNCTION_ARGS)
+{
+	struct varlena *a,
+			   *b;
+	ActivityBuilder *builder;
+	struct varlena *flat;
+	struct varlena *result;
+
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(PG_ARGISNULL(0) ? 1 : 0));
+	a = PG_GETARG_ACTIVITY(0);
+	b = PG_GETARG_ACTIVITY(1);
+	builder = builder_create(CurrentMemoryContext, ((const uint8 *) VARDATA_ANY(a))[1]);
+	builder_add_flat(builder, a);
+	builder_add_flat(builder, b);
+	flat = builder_flatten(builder);
+	result = palloc(VARSIZE(flat));
+	memcpy(result, flat, VARSIZE(flat));
+	DeleteExpandedObject(EOHPGetRWDatum(&builder->hdr));
+	PG_RETURN_POINTER(result);
+}
+
+/*
+ * rollup's transition function and the combine function of both
+ * aggregates: adds the second value to the state.  Called outside an
+ * aggregate it is activity_union.
+ */
+Datum
+activity_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ActivityBuilder *b;
+	struct varlena *add;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		return activity_union(fcinfo);
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	add = PG_GETARG_ACTIVITY(1);
+	if (VARSIZE_ANY_EXHDR(add) < 2)
+		elog(ERROR, "activity value is corrupted");
+	b = agg_state(fcinfo, ((const uint8 *) VARDATA_ANY(add))[1], aggcxt);
+	builder_add_flat(b, add);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
+}

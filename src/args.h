@@ -1,0 +1,43 @@
+/*
+ * args.h
+ *		The shared handling of accessor arguments: the activity value,
+ *		as_of, days, feature and seats.  One place validates them, with the
+ *		same messages everywhere.
+ */
+#ifndef ADOPTION_ARGS_H
+#define ADOPTION_ARGS_H
+
+#include "activity.h"
+
+/* the trailing window (lo, hi]: the days days ending at as_of */
+typedef struct Window
+{
+	int64		lo;				/* exclusive */
+	int32		hi;				/* inclusive: as_of */
+	int32		days;
+} Window;
+
+/*
+ * Opens the activity argument (argument 0); false when it is NULL, and the
+ * accessor returns NULL.
+ */
+extern bool arg_activity(FunctionCallInfo fcinfo, ActivityView *v);
+
+/* reads a date argument named name; false when NULL */
+extern bool arg_as_of(FunctionCallInfo fcinfo, int argno, int32 *as_of);
+
+/* reads as_of and days; false when either is NULL */
+extern bool arg_window(FunctionCallInfo fcinfo, int as_of_arg, int days_arg, Window *w);
+
+/* a positive count argument (days, quiet_days, n, periods ...) */
+extern int32 arg_positive(FunctionCallInfo fcinfo, int argno, const char *name);
+
+/* the feature filter: FEATURE_ANY when NULL, FEATURE_NONE when unknown */
+extern int32 arg_feature(FunctionCallInfo fcinfo, int argno, const ActivityView *v);
+
+/* seats: false when NULL; negative is an error */
+extern bool arg_seats(FunctionCallInfo fcinfo, int argno, int64 *seats);
+
+extern void invalid_argument(const char *name, const char *range, int64 value);
+
+#endif							/* ADOPTION_ARGS_H */
