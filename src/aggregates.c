@@ -64,7 +64,7 @@ local_day(TimestampTz t, int *tz)
  * The conversion is a pure function of the time zone and the instant, so
  * the cache lives for the backend and is cleared when TimeZone changes.
  */
-#define HOUR_CACHE 1024
+#define HOUR_CACHE 16384			/* about 22 months of hours */
 static struct
 {
 	int64		hour;
@@ -76,13 +76,12 @@ static int32
 tstz_to_day(TimestampTz t)
 {
 	int64		hour;
-	TimestampTz start;
+	TimestampTz start,
+				end;
 	int			slot,
-				tz,
 				tz_start,
 				tz_end;
-	int32		day,
-				day_start,
+	int32		day_start,
 				day_end;
 
 	if (TIMESTAMP_NOT_FINITE(t))
@@ -99,19 +98,21 @@ tstz_to_day(TimestampTz t)
 			hour_cache[i].hour = PG_INT64_MIN;
 		hour_cache_tz = session_timezone;
 	}
-	day = local_day(t, &tz);
 	start = hour * USECS_PER_HOUR;
-	if (IS_VALID_TIMESTAMP(start) && IS_VALID_TIMESTAMP(start + USECS_PER_HOUR - 1))
-	{
-		day_start = local_day(start, &tz_start);
-		day_end = local_day(start + USECS_PER_HOUR - 1, &tz_end);
-		if (day_start == day_end && tz_start == tz_end)
-		{
-			hour_cache[slot].hour = hour;
-			hour_cache[slot].day = day_start;
-		}
-	}
-	return day;
+	end = start + USECS_PER_HOUR - 1;
+	if (!IS_VALID_TIMESTAMP(start) || !IS_VALID_TIMESTAMP(end))
+		return local_day(t, &tz_start);
+	/*
+	 * Local time is monotone within an hour without an offset change, so
+	 * the same day and offset at both ends mean the same day throughout.
+	 */
+	day_start = local_day(start, &tz_start);
+	day_end = local_day(end, &tz_end);
+	if (day_start != day_end || tz_start != tz_end)
+		return local_day(t, &tz_start);
+	hour_cache[slot].hour = hour;
+	hour_cache[slot].day = day_start;
+	return day_start;
 }
 
 /* the builder of the aggregate state, created or expanded as needed */
