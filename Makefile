@@ -15,3 +15,6 @@ REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on the shared headers (PGXS does not track them)
+$(OBJS): $(wildcard $(srcdir)/src/*.h)

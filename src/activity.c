@@ -271,6 +271,21 @@ dict_int(KeyDict *d, int64 key)
 	return e;
 }
 
+/*
+ * A slot of the recent-keys cache for a short key: a hash of its length
+ * and its first and last bytes, cheap next to hash_bytes.  Feature names are
+ * few and short, so nearly every lookup of one ends here.
+ */
+static inline uint32
+recent_slot(const char *key, Size len)
+{
+	uint32		x = (uint32) len;
+
+	if (len > 0)
+		x = x * 31 + (uint8) key[0] * 7 + (uint8) key[len - 1] * 3 + (uint8) key[len / 2];
+	return x & 15;
+}
+
 static uint32
 dict_bytes_key(KeyDict *d, const char *key, Size len)
 {
@@ -279,12 +294,13 @@ dict_bytes_key(KeyDict *d, const char *key, Size len)
 				e;
 	Size		elen;
 	const char *ekey;
+	uint32		r = recent_slot(key, len);
 
-	if (d->hint)
+	if (d->recent[r])
 	{
-		ekey = dict_bytes(d, d->hint - 1, &elen);
+		ekey = dict_bytes(d, d->recent[r] - 1, &elen);
 		if (elen == len && memcmp(ekey, key, len) == 0)
-			return d->hint - 1;
+			return d->recent[r] - 1;
 	}
 	h = hash_bytes((const unsigned char *) key, (int) len);
 	if (d->slots)
@@ -297,7 +313,7 @@ dict_bytes_key(KeyDict *d, const char *key, Size len)
 			ekey = dict_bytes(d, e, &elen);
 			if (elen == len && memcmp(ekey, key, len) == 0)
 			{
-				d->hint = e + 1;
+				d->recent[r] = e + 1;
 				return e;
 			}
 		}
@@ -310,7 +326,7 @@ dict_bytes_key(KeyDict *d, const char *key, Size len)
 	d->offs[e + 1] = d->offs[e] + len;
 	d->hashes[e] = h;
 	d->slots[s] = e + 1;
-	d->hint = e + 1;
+	d->recent[r] = e + 1;
 	return e;
 }
 
@@ -414,6 +430,7 @@ dict_canonicalize(KeyDict *d)
 	}
 	pfree(order);
 	d->hint = 0;
+	memset(d->recent, 0, sizeof(d->recent));
 	dict_rehash(d, d->mask + 1);
 	return rank;
 }

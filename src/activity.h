@@ -83,6 +83,7 @@ typedef struct KeyDict
 	char	   *arena;
 	Size		arena_cap;
 	uint32		hint;			/* entry + 1 of the last key found */
+	uint32		recent[16];		/* entry + 1 by a cheap hash of short keys */
 	MemoryContext cxt;
 } KeyDict;
 

@@ -1,0 +1,76 @@
+-- bench/core.sql: the core figures, on the events table of bench/generate.sql
+--
+--   psql -v ON_ERROR_STOP=1 [-v reps=5] -f bench/core.sql
+--
+-- Times, in one session and alternating the queries over reps repetitions
+-- (medians reported), serial (no parallel workers):
+--   floor     SELECT account_id, count(*) FROM events GROUP BY 1
+--   build     per-account summaries, GROUP BY account_id, flattened to their
+--             stored form (pg_column_size forces it)
+--   read      all nine usage accessors for every account from stored summaries
+-- and reports bytes per distinct (user, feature, day) triple stored.
+\set QUIET on
+\pset footer off
+\if :{?reps}
+\else
+\set reps 5
+\endif
+SET max_parallel_workers_per_gather = 0;
+SET jit = off;
+SET work_mem = '1GB';
+SELECT set_config('bench.reps', :'reps', false) \gset
+
+CREATE OR REPLACE FUNCTION pg_temp.secs(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz; r text;
+BEGIN
+    t0 := clock_timestamp();
+    EXECUTE q INTO r;
+    RETURN extract(epoch FROM clock_timestamp() - t0);
+END $$;
+
+DROP TABLE IF EXISTS bench_summaries;
+CREATE TABLE bench_summaries AS
+SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
+FROM events GROUP BY account_id;
+ANALYZE bench_summaries;
+
+CREATE TEMP TABLE q(name text PRIMARY KEY, sql text);
+INSERT INTO q VALUES
+('floor', $q$SELECT sum(n) FROM (SELECT account_id, count(*) AS n FROM events GROUP BY 1) s$q$),
+('build', $q$SELECT sum(pg_column_size(act)) FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s$q$),
+('read',  $q$SELECT sum(user_count(s.act)) + sum(active_users(s.act, '2026-06-30'))
+              + sum(stickiness(s.act, '2026-06-30')) + sum(adoption_rate(s.act, a.seats, '2026-06-30'))
+              + sum(feature_adoption_rate(s.act, 'reports', '2026-06-30'))
+              + sum((SELECT count(*) FROM features(s.act, '2026-06-30', seats => a.seats)))
+              + sum(depth(s.act, '2026-06-30'))
+              + sum(first_day(s.act) - date '2000-01-01') + sum(last_day(s.act) - date '2000-01-01')
+            FROM bench_summaries s JOIN accounts a USING (account_id)$q$);
+
+CREATE TEMP TABLE t(name text, rep int, secs float8);
+DO $$
+DECLARE r record; i int;
+BEGIN
+    FOR i IN 1 .. current_setting('bench.reps')::int LOOP
+        FOR r IN SELECT * FROM q ORDER BY name LOOP
+            INSERT INTO t VALUES (r.name, i, pg_temp.secs(r.sql));
+        END LOOP;
+    END LOOP;
+END $$;
+
+CREATE TEMP TABLE m AS
+SELECT name, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median FROM t GROUP BY name;
+
+SELECT count(*) AS events,
+       (SELECT count(*) FROM (SELECT DISTINCT user_id, feature, occurred_at::date FROM events) d) AS triples,
+       (SELECT sum(pg_column_size(act)) FROM bench_summaries) AS stored_bytes,
+       (SELECT count(*) FROM bench_summaries) AS accounts
+FROM events \gset
+
+\echo
+\echo 'adoption core benchmark (serial, median of' :reps 'runs)'
+SELECT :events AS events, :triples AS distinct_triples, :accounts AS accounts;
+SELECT name AS query, round(median::numeric, 3) AS seconds,
+       round((median / (SELECT median FROM m WHERE name = 'floor'))::numeric, 2) AS vs_floor,
+       round((median / (SELECT median FROM m WHERE name = 'build'))::numeric, 2) AS vs_build
+FROM m ORDER BY array_position(ARRAY['floor','build','read'], name);
+SELECT round(:stored_bytes::numeric / :triples, 3) AS stored_bytes_per_triple;
