@@ -343,3 +343,95 @@ CREATE FUNCTION @extschema@.last_day(act @extschema@.activity, feature text DEFA
     RETURNS date AS 'MODULE_PATHNAME', 'activity_last_day' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.last_day(@extschema@.activity, text) IS
 'Last active day (on feature, when given)';
+
+-- ------------------------------------------------------------------
+-- Retention, cohorts, lifecycle, time to feature, trends
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.retention(act @extschema@.activity,
+                                      days integer[] DEFAULT '{30,60,90}',
+                                      width integer DEFAULT 30,
+                                      as_of date DEFAULT current_date,
+                                      feature text DEFAULT NULL,
+                                      cohort_from date DEFAULT NULL,
+                                      cohort_to date DEFAULT NULL,
+                                      OUT day integer, OUT cohort_users bigint,
+                                      OUT eligible_users bigint, OUT retained_users bigint,
+                                      OUT rate float8)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_retention' LANGUAGE C STABLE PARALLEL SAFE
+    ROWS 3;
+COMMENT ON FUNCTION @extschema@.retention(@extschema@.activity, integer[], integer, date, text, date, date) IS
+'Retention at each checkpoint day N: users whose first active day s has s + N + width - 1 <= as_of (eligible) and who were active in [s + N, s + N + width) (retained); width NULL is unbounded';
+
+CREATE FUNCTION @extschema@.retention_rate(act @extschema@.activity, day integer,
+                                           width integer DEFAULT 30,
+                                           as_of date DEFAULT current_date,
+                                           feature text DEFAULT NULL)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_retention_rate' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_rate(@extschema@.activity, integer, integer, date, text) IS
+'The rate of one retention checkpoint: retained users / eligible users';
+
+CREATE FUNCTION @extschema@.feature_retention(act @extschema@.activity,
+                                              days integer[] DEFAULT '{30,60,90}',
+                                              width integer DEFAULT 30,
+                                              as_of date DEFAULT current_date,
+                                              OUT feature text, OUT day integer,
+                                              OUT cohort_users bigint, OUT eligible_users bigint,
+                                              OUT retained_users bigint, OUT rate float8)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_feature_retention' LANGUAGE C STABLE PARALLEL SAFE
+    ROWS 36;
+COMMENT ON FUNCTION @extschema@.feature_retention(@extschema@.activity, integer[], integer, date) IS
+'retention() for every feature used up to as_of, computed in one pass';
+
+CREATE FUNCTION @extschema@.cohort_retention(act @extschema@.activity,
+                                             period text DEFAULT 'month',
+                                             periods integer DEFAULT 12,
+                                             as_of date DEFAULT current_date,
+                                             feature text DEFAULT NULL,
+                                             OUT cohort date, OUT period integer,
+                                             OUT cohort_users bigint, OUT retained_users bigint,
+                                             OUT rate float8)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_cohort_retention' LANGUAGE C STABLE PARALLEL SAFE
+    ROWS 78;
+COMMENT ON FUNCTION @extschema@.cohort_retention(@extschema@.activity, text, integer, date, text) IS
+'Retention triangle: users grouped by the calendar period (day, week or month) of their first active day, active in each later ended period';
+
+CREATE FUNCTION @extschema@.lifecycle(act @extschema@.activity,
+                                      period text DEFAULT 'week',
+                                      periods integer DEFAULT 12,
+                                      as_of date DEFAULT current_date,
+                                      feature text DEFAULT NULL,
+                                      OUT period_start date, OUT new_users bigint,
+                                      OUT returning_users bigint, OUT resurrecting_users bigint,
+                                      OUT dormant_users bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_lifecycle' LANGUAGE C STABLE PARALLEL SAFE
+    ROWS 12;
+COMMENT ON FUNCTION @extschema@.lifecycle(@extschema@.activity, text, integer, date, text) IS
+'New, returning, resurrecting and dormant users of each of the last ended calendar periods';
+
+CREATE FUNCTION @extschema@.time_to_feature(act @extschema@.activity, n integer DEFAULT 2,
+                                            as_of date DEFAULT current_date,
+                                            OUT users bigint, OUT reached bigint,
+                                            OUT median_days float8, OUT p90_days float8)
+    RETURNS record AS 'MODULE_PATHNAME', 'activity_time_to_feature' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.time_to_feature(@extschema@.activity, integer, date) IS
+'Days from a user''s first active day to the first day of their n-th distinct feature: Kaplan-Meier median and 90th percentile, users not there yet censored at as_of';
+
+CREATE FUNCTION @extschema@.usage_trend(act @extschema@.activity, as_of date DEFAULT current_date,
+                                        days integer DEFAULT 30, feature text DEFAULT NULL)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_usage_trend' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.usage_trend(@extschema@.activity, date, integer, text) IS
+'Active user-days in the window / active user-days in the window before it, minus 1 (-0.2 = a 20 % drop)';
+
+CREATE FUNCTION @extschema@.dormant_users(act @extschema@.activity, as_of date DEFAULT current_date,
+                                          quiet_days integer DEFAULT 14, feature text DEFAULT NULL)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'activity_dormant_users' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.dormant_users(@extschema@.activity, date, integer, text) IS
+'Users active before the last quiet_days days and not in them';
+
+CREATE FUNCTION @extschema@.abandonment_rate(act @extschema@.activity, feature text,
+                                             as_of date DEFAULT current_date,
+                                             quiet_days integer DEFAULT 30)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_abandonment_rate' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.abandonment_rate(@extschema@.activity, text, date, integer) IS
+'Users of feature with no use of it in the last quiet_days days / users of feature';

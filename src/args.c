@@ -4,7 +4,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/date.h"
+#include "utils/lsyscache.h"
 
 #include "args.h"
 
@@ -79,5 +82,36 @@ arg_seats(FunctionCallInfo fcinfo, int argno, int64 *seats)
 	*seats = PG_GETARG_INT64(argno);
 	if (*seats < 0)
 		invalid_argument("seats", "at least 0", *seats);
+	return true;
+}
+
+bool
+arg_checkpoints(FunctionCallInfo fcinfo, int argno, const char *name,
+				int32 **values, int *n)
+{
+	ArrayType  *a;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			i;
+
+	if (PG_ARGISNULL(argno))
+		return false;
+	a = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array", name)));
+	deconstruct_array(a, INT4OID, sizeof(int32), true, TYPALIGN_INT, &elems, &nulls, n);
+	*values = palloc((Size) Max(*n, 1) * sizeof(int32));
+	for (i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must not contain NULL", name)));
+		(*values)[i] = DatumGetInt32(elems[i]);
+		if ((*values)[i] < 0)
+			invalid_argument(name, "at least 0 in every element", (*values)[i]);
+	}
 	return true;
 }

@@ -40,4 +40,12 @@ extern bool arg_seats(FunctionCallInfo fcinfo, int argno, int64 *seats);
 
 extern void invalid_argument(const char *name, const char *range, int64 value);
 
+
+
+/*
+ * An integer[] argument whose elements must be >= 0 (retention checkpoints);
+ * false when the array is NULL.
+ */
+extern bool arg_checkpoints(FunctionCallInfo fcinfo, int argno, const char *name,
+							int32 **values, int *n);
 #endif							/* ADOPTION_ARGS_H */

@@ -1,0 +1,632 @@
+/*
+ * retention.c
+ *		retention, retention_rate, feature_retention, cohort_retention,
+ *		lifecycle and time_to_feature.
+ *
+ * All read, per user, the sorted distinct days up to as_of (of a feature,
+ * or of any activity), in one pass over the stored value.  The figures are
+ * counts that add up across groups (users belong to one account), so a
+ * product-wide table is the sum of per-account rows.
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+#include "datatype/timestamp.h"
+#include "utils/datetime.h"
+
+#include "args.h"
+#include "compat.h"
+
+PG_FUNCTION_INFO_V1(activity_retention);
+PG_FUNCTION_INFO_V1(activity_retention_rate);
+PG_FUNCTION_INFO_V1(activity_feature_retention);
+PG_FUNCTION_INFO_V1(activity_cohort_retention);
+PG_FUNCTION_INFO_V1(activity_lifecycle);
+PG_FUNCTION_INFO_V1(activity_time_to_feature);
+
+/* ----------------------------------------------------------------
+ * Checkpoint retention (SPEC 2.5)
+ * ----------------------------------------------------------------
+ */
+
+typedef struct Checkpoints
+{
+	int			n;
+	int32	   *day;			/* N of each checkpoint */
+	int32		width;			/* 0: unbounded */
+	int32		as_of;
+	int64		cohort_from;	/* inclusive bounds on a user's start */
+	int64		cohort_to;
+} Checkpoints;
+
+/* counts of one set of checkpoints */
+typedef struct RetentionCounts
+{
+	int64		cohort;
+	int64	   *eligible;
+	int64	   *retained;
+} RetentionCounts;
+
+static void
+counts_init(RetentionCounts *rc, int n)
+{
+	rc->cohort = 0;
+	rc->eligible = palloc0((Size) Max(n, 1) * sizeof(int64));
+	rc->retained = palloc0((Size) Max(n, 1) * sizeof(int64));
+}
+
+/* adds one user, given their sorted distinct days up to as_of */
+static void
+counts_add_user(RetentionCounts *rc, const Checkpoints *cp, const int32 *days, uint32 ndays)
+{
+	int64		start;
+	int			i;
+
+	if (ndays == 0)
+		return;
+	start = days[0];
+	if (start < cp->cohort_from || start > cp->cohort_to)
+		return;
+	rc->cohort++;
+	for (i = 0; i < cp->n; i++)
+	{
+		int64		from = start + cp->day[i];	/* first day of the bracket */
+		int64		to = cp->width ? from + cp->width - 1 : cp->as_of;
+
+		if (to > cp->as_of || from > cp->as_of)
+			continue;			/* not observed whole yet: not eligible */
+		rc->eligible[i]++;
+		if (days_in_window(days, ndays, from - 1, to) > 0)
+			rc->retained[i]++;
+	}
+}
+
+/* reads days, width, as_of of retention-like functions; false for NULL */
+static bool
+checkpoint_args(FunctionCallInfo fcinfo, int days_arg, int width_arg, int as_of_arg,
+				Checkpoints *cp)
+{
+	cp->width = 0;
+	if (!PG_ARGISNULL(width_arg))
+	{
+		cp->width = PG_GETARG_INT32(width_arg);
+		if (cp->width < 1)
+			invalid_argument("width", "at least 1, or NULL for unbounded", cp->width);
+	}
+	cp->cohort_from = PG_INT64_MIN;
+	cp->cohort_to = PG_INT64_MAX;
+	return arg_checkpoints(fcinfo, days_arg, "days", &cp->day, &cp->n) &&
+		arg_as_of(fcinfo, as_of_arg, &cp->as_of);
+}
+
+static void
+put_retention_rows(ReturnSetInfo *rsinfo, const Checkpoints *cp, const RetentionCounts *rc,
+				   text *feature)
+{
+	int			i;
+
+	for (i = 0; i < cp->n; i++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+		int			k = 0;
+
+		if (feature)
+			values[k++] = PointerGetDatum(feature);
+		values[k++] = Int32GetDatum(cp->day[i]);
+		values[k++] = Int64GetDatum(rc->cohort);
+		values[k++] = Int64GetDatum(rc->eligible[i]);
+		values[k++] = Int64GetDatum(rc->retained[i]);
+		if (rc->eligible[i] > 0)
+			values[k] = Float8GetDatum((double) rc->retained[i] / (double) rc->eligible[i]);
+		else
+			nulls[k] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/* the counts of one feature filter over the whole value */
+static void
+retention_counts(const ActivityView *v, int32 feature, const Checkpoints *cp,
+				 RetentionCounts *rc)
+{
+	ActivityCursor c;
+
+	counts_init(rc, cp->n);
+	if (feature == FEATURE_NONE)
+		return;
+	cursor_init(&c, v);
+	while (cursor_next_user(&c))
+	{
+		uint32		n = cursor_user_days(&c, feature, cp->as_of);
+
+		counts_add_user(rc, cp, c.days, n);
+	}
+}
+
+Datum
+activity_retention(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ActivityView v;
+	Checkpoints cp;
+	RetentionCounts rc;
+	int32		d;
+
+	act_init_srf(fcinfo);
+	if (!checkpoint_args(fcinfo, 1, 2, 3, &cp) || !arg_activity(fcinfo, &v))
+		return (Datum) 0;
+	if (arg_as_of(fcinfo, 5, &d))
+		cp.cohort_from = d;
+	if (arg_as_of(fcinfo, 6, &d))
+		cp.cohort_to = d;
+	retention_counts(&v, arg_feature(fcinfo, 4, &v), &cp, &rc);
+	put_retention_rows(rsinfo, &cp, &rc, NULL);
+	return (Datum) 0;
+}
+
+Datum
+activity_retention_rate(PG_FUNCTION_ARGS)
+{
+	ActivityView v;
+	Checkpoints cp;
+	RetentionCounts rc;
+	int32		day;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	day = PG_GETARG_INT32(1);
+	if (day < 0)
+		invalid_argument("day", "at least 0", day);
+	cp.width = 0;
+	if (!PG_ARGISNULL(2))
+	{
+		cp.width = PG_GETARG_INT32(2);
+		if (cp.width < 1)
+			invalid_argument("width", "at least 1, or NULL for unbounded", cp.width);
+	}
+	if (!arg_as_of(fcinfo, 3, &cp.as_of) || !arg_activity(fcinfo, &v))
+		PG_RETURN_NULL();
+	cp.n = 1;
+	cp.day = &day;
+	cp.cohort_from = PG_INT64_MIN;
+	cp.cohort_to = PG_INT64_MAX;
+	retention_counts(&v, arg_feature(fcinfo, 4, &v), &cp, &rc);
+	if (rc.eligible[0] == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) rc.retained[0] / (double) rc.eligible[0]);
+}
+
+/* every feature at once: a user's pairs are its per-feature day lists */
+Datum
+activity_feature_retention(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ActivityView v;
+	ActivityCursor c;
+	Checkpoints cp;
+	RetentionCounts *rc;
+	uint32		f;
+
+	act_init_srf(fcinfo);
+	if (!checkpoint_args(fcinfo, 1, 2, 3, &cp) || !arg_activity(fcinfo, &v))
+		return (Datum) 0;
+	rc = palloc(((Size) v.nfeatures + 1) * sizeof(RetentionCounts));
+	for (f = 0; f <= v.nfeatures; f++)
+		counts_init(&rc[f], cp.n);
+	cursor_init(&c, &v);
+	while (cursor_next_user(&c))
+		while (cursor_next_pair(&c))
+			counts_add_user(&rc[c.feature], &cp, c.days,
+							days_upper_bound(c.days, c.ndays, cp.as_of));
+	for (f = 1; f <= v.nfeatures; f++)
+		if (rc[f].cohort > 0)
+			put_retention_rows(rsinfo, &cp, &rc[f],
+							   cstring_to_text_with_len(v.feat[f], v.feat_len[f]));
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------
+ * Calendar periods (SPEC 2.6, 2.7)
+ * ----------------------------------------------------------------
+ */
+
+typedef enum PeriodKind
+{
+	PERIOD_DAY,
+	PERIOD_WEEK,
+	PERIOD_MONTH
+} PeriodKind;
+
+static PeriodKind
+arg_period(FunctionCallInfo fcinfo, int argno)
+{
+	char	   *s = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+
+	if (pg_strcasecmp(s, "day") == 0)
+		return PERIOD_DAY;
+	if (pg_strcasecmp(s, "week") == 0)
+		return PERIOD_WEEK;
+	if (pg_strcasecmp(s, "month") == 0)
+		return PERIOD_MONTH;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("period must be 'day', 'week' or 'month', not \"%s\"", s)));
+	return PERIOD_DAY;
+}
+
+/* 2000-01-03, day 2, is a Monday: ISO weeks start on days 2 + 7k */
+#define FIRST_MONDAY 2
+
+static inline int64
+floor_div(int64 a, int64 b)
+{
+	return a / b - (a % b < 0 ? 1 : 0);
+}
+
+/* the number of the calendar period holding a day */
+static int64
+period_of(PeriodKind kind, int32 day)
+{
+	int			y,
+				m,
+				d;
+
+	switch (kind)
+	{
+		case PERIOD_DAY:
+			return day;
+		case PERIOD_WEEK:
+			return floor_div((int64) day - FIRST_MONDAY, 7);
+		case PERIOD_MONTH:
+			j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+			return (int64) y * 12 + (m - 1);
+	}
+	return 0;
+}
+
+/* the first day of a period */
+static int32
+period_start(PeriodKind kind, int64 p)
+{
+	switch (kind)
+	{
+		case PERIOD_DAY:
+			return (int32) p;
+		case PERIOD_WEEK:
+			return (int32) (p * 7 + FIRST_MONDAY);
+		case PERIOD_MONTH:
+			return date2j((int) floor_div(p, 12), (int) (p - floor_div(p, 12) * 12) + 1, 1)
+				- POSTGRES_EPOCH_JDATE;
+	}
+	return 0;
+}
+
+/* the latest period that has ended on or before as_of */
+static int64
+last_ended_period(PeriodKind kind, int32 as_of)
+{
+	int64		p = period_of(kind, as_of);
+
+	return period_start(kind, p + 1) - 1 <= as_of ? p : p - 1;
+}
+
+/*
+ * The distinct periods of a sorted day list, up to and including period
+ * last; returns their number.
+ */
+static uint32
+user_periods(PeriodKind kind, const int32 *days, uint32 ndays, int64 last, int64 *out)
+{
+	uint32		i,
+				n = 0;
+
+	for (i = 0; i < ndays; i++)
+	{
+		int64		p = period_of(kind, days[i]);
+
+		if (p > last)
+			break;
+		if (n == 0 || out[n - 1] != p)
+			out[n++] = p;
+	}
+	return n;
+}
+
+typedef struct PeriodArgs
+{
+	PeriodKind	kind;
+	int32		periods;
+	int32		as_of;
+	int64		last;			/* last ended period */
+	int64		first;			/* first period shown */
+} PeriodArgs;
+
+static bool
+period_args(FunctionCallInfo fcinfo, ActivityView *v, PeriodArgs *pa)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return false;
+	pa->kind = arg_period(fcinfo, 1);
+	pa->periods = arg_positive(fcinfo, 2, "periods");
+	if (!arg_as_of(fcinfo, 3, &pa->as_of) || !arg_activity(fcinfo, v))
+		return false;
+	pa->last = last_ended_period(pa->kind, pa->as_of);
+	pa->first = pa->last - pa->periods + 1;
+	return true;
+}
+
+/*
+ * The periods that can hold counts: from the value's first active period
+ * to the one after its last (where its users can turn dormant), within the
+ * periods shown.  Rows outside them are zeros, and need no memory.
+ */
+static void
+data_periods(const ActivityView *v, const PeriodArgs *pa, int64 *lo, int64 *hi)
+{
+	*lo = pa->first;
+	*hi = pa->last;
+	if (v->ntriples > 0)
+	{
+		*lo = Max(*lo, period_of(pa->kind, v->min_day));
+		*hi = Min(*hi, period_of(pa->kind, v->max_day) + 1);
+	}
+	else
+		*hi = *lo - 1;
+}
+
+Datum
+activity_cohort_retention(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ActivityView v;
+	ActivityCursor c;
+	PeriodArgs	pa;
+	int32		feature;
+	int64		lo,
+				hi,
+				i,
+				k;
+	int64	  **retained;		/* [cohort][k], k up to hi; k = 0 is the size */
+	int64	   *periods;
+
+	act_init_srf(fcinfo);
+	if (!period_args(fcinfo, &v, &pa))
+		return (Datum) 0;
+	feature = arg_feature(fcinfo, 4, &v);
+	data_periods(&v, &pa, &lo, &hi);
+	if (lo > hi)
+		return (Datum) 0;
+	retained = palloc((hi - lo + 1) * sizeof(int64 *));
+	for (i = 0; i <= hi - lo; i++)
+		retained[i] = palloc0((hi - lo + 1 - i) * sizeof(int64));
+	periods = palloc(((Size) v.ntriples + 1) * sizeof(int64));
+
+	cursor_init(&c, &v);
+	while (cursor_next_user(&c))
+	{
+		uint32		n = cursor_user_days(&c, feature, pa.as_of);
+		uint32		np = user_periods(pa.kind, c.days, n, pa.last, periods);
+		uint32		j;
+
+		if (np == 0 || periods[0] < lo)
+			continue;
+		for (j = 0; j < np; j++)
+			retained[periods[0] - lo][periods[j] - periods[0]]++;
+	}
+
+	for (i = 0; i <= hi - lo; i++)
+	{
+		int64		size = retained[i][0];
+
+		if (size == 0)
+			continue;
+		for (k = 0; k <= pa.last - (lo + i); k++)
+		{
+			Datum		values[5];
+			bool		nulls[5] = {false, false, false, false, false};
+			int64		r = k <= hi - lo - i ? retained[i][k] : 0;
+
+			CHECK_FOR_INTERRUPTS();
+			values[0] = DateADTGetDatum(period_start(pa.kind, lo + i));
+			values[1] = Int32GetDatum((int32) Min(k, PG_INT32_MAX));
+			values[2] = Int64GetDatum(size);
+			values[3] = Int64GetDatum(r);
+			values[4] = Float8GetDatum((double) r / (double) size);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+Datum
+activity_lifecycle(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ActivityView v;
+	ActivityCursor c;
+	PeriodArgs	pa;
+	int32		feature;
+	int64		first,
+				lo,
+				hi,
+				p;
+	int64	   *periods;
+	int64		(*counts)[4];	/* new, returning, resurrecting, dormant */
+
+	act_init_srf(fcinfo);
+	if (!period_args(fcinfo, &v, &pa))
+		return (Datum) 0;
+	feature = arg_feature(fcinfo, 4, &v);
+	/* every requested period gets a row, with data or not */
+	first = Max(pa.last - pa.periods + 1,
+				period_of(pa.kind, DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 1);
+	pa.first = first;
+	data_periods(&v, &pa, &lo, &hi);
+	counts = palloc0((Max(hi - lo + 1, 0) + 1) * sizeof(*counts));
+	periods = palloc(((Size) v.ntriples + 1) * sizeof(int64));
+
+	cursor_init(&c, &v);
+	while (cursor_next_user(&c))
+	{
+		uint32		n = cursor_user_days(&c, feature, pa.as_of);
+		uint32		np = user_periods(pa.kind, c.days, n, pa.last, periods);
+		uint32		j;
+
+		for (j = 0; j < np; j++)
+		{
+			p = periods[j];
+			if (p >= lo && p <= hi)
+			{
+				if (j == 0)
+					counts[p - lo][0]++;
+				else if (periods[j - 1] == p - 1)
+					counts[p - lo][1]++;
+				else
+					counts[p - lo][2]++;
+			}
+			/* active in p but not in p + 1: dormant in p + 1 */
+			if (p + 1 >= lo && p + 1 <= hi &&
+				(j + 1 == np || periods[j + 1] != p + 1))
+				counts[p + 1 - lo][3]++;
+		}
+	}
+
+	for (p = first; p <= pa.last; p++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		int			k;
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = DateADTGetDatum(period_start(pa.kind, p));
+		for (k = 0; k < 4; k++)
+			values[k + 1] = Int64GetDatum(p >= lo && p <= hi ? counts[p - lo][k] : 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------
+ * Time to the n-th feature, Kaplan-Meier
+ * ----------------------------------------------------------------
+ */
+
+typedef struct Survival
+{
+	int32		time;
+	bool		event;
+} Survival;
+
+static int
+cmp_int32(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_survival(const void *a, const void *b)
+{
+	return cmp_int32(&((const Survival *) a)->time, &((const Survival *) b)->time);
+}
+
+Datum
+activity_time_to_feature(PG_FUNCTION_ARGS)
+{
+	ActivityView v;
+	ActivityCursor c;
+	int32		n,
+				as_of;
+	Survival   *s;
+	int32	   *firsts;
+	int64		users = 0,
+				reached = 0,
+				i;
+	double		surv = 1.0;
+	bool		have_median = false,
+				have_p90 = false;
+	int32		median = 0,
+				p90 = 0;
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, true, true};
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	n = arg_positive(fcinfo, 1, "n");
+	if (!arg_as_of(fcinfo, 2, &as_of) || !arg_activity(fcinfo, &v))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	s = palloc(((Size) v.nusers + 1) * sizeof(Survival));
+	firsts = palloc(((Size) v.nfeatures + 1) * sizeof(int32));
+	cursor_init(&c, &v);
+	while (cursor_next_user(&c))
+	{
+		int32		f0 = PG_INT32_MAX;
+		uint32		nf = 0;
+
+		while (cursor_next_pair(&c))
+		{
+			if (c.days[0] > as_of)
+				continue;
+			f0 = Min(f0, c.days[0]);
+			if (c.feature > 0)
+				firsts[nf++] = c.days[0];
+		}
+		if (f0 == PG_INT32_MAX)
+			continue;
+		if (nf >= (uint32) n)
+		{
+			qsort(firsts, nf, sizeof(int32), cmp_int32);
+			s[users].time = firsts[n - 1] - f0;
+			s[users].event = true;
+			reached++;
+		}
+		else
+		{
+			s[users].time = as_of - f0;
+			s[users].event = false;
+		}
+		users++;
+	}
+
+	/* Kaplan-Meier: at each event time, S *= 1 - events / at risk */
+	qsort(s, users, sizeof(Survival), cmp_survival);
+	for (i = 0; i < users && !have_p90;)
+	{
+		int64		j,
+					events = 0;
+
+		for (j = i; j < users && s[j].time == s[i].time; j++)
+			events += s[j].event;
+		if (events > 0)
+		{
+			surv *= 1.0 - (double) events / (double) (users - i);
+			if (!have_median && surv <= 0.5)
+			{
+				have_median = true;
+				median = s[i].time;
+			}
+			if (surv <= 0.1)
+			{
+				have_p90 = true;
+				p90 = s[i].time;
+			}
+		}
+		i = j;
+	}
+
+	values[0] = Int64GetDatum(users);
+	values[1] = Int64GetDatum(reached);
+	values[2] = Float8GetDatum((double) median);
+	nulls[2] = !have_median;
+	values[3] = Float8GetDatum((double) p90);
+	nulls[3] = !have_p90;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
