@@ -435,3 +435,72 @@ CREATE FUNCTION @extschema@.abandonment_rate(act @extschema@.activity, feature t
     RETURNS float8 AS 'MODULE_PATHNAME', 'activity_abandonment_rate' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.abandonment_rate(@extschema@.activity, text, date, integer) IS
 'Users of feature with no use of it in the last quiet_days days / users of feature';
+
+-- ------------------------------------------------------------------
+-- Team-level adoption: champions, frequency, seat activation, stage
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.champion(act @extschema@.activity, as_of date DEFAULT current_date,
+                                     days integer DEFAULT 30,
+                                     OUT user_id text, OUT active_days integer,
+                                     OUT share float8, OUT last_day date)
+    RETURNS record AS 'MODULE_PATHNAME', 'activity_champion' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.champion(@extschema@.activity, date, integer) IS
+'The user with the most active days in the window (ties: smallest user id), their share of active user-days and their last active day up to as_of';
+
+CREATE FUNCTION @extschema@.champion_share(act @extschema@.activity, as_of date DEFAULT current_date,
+                                           days integer DEFAULT 30)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_champion_share' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.champion_share(@extschema@.activity, date, integer) IS
+'The largest share of the window''s active user-days held by one user (1 = a single-champion account)';
+
+CREATE FUNCTION @extschema@.effective_users(act @extschema@.activity, as_of date DEFAULT current_date,
+                                            days integer DEFAULT 30)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_effective_users' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.effective_users(@extschema@.activity, date, integer) IS
+'(sum x)^2 / sum x^2 over users'' active days x in the window: 1 when one user does everything, n when n users are equally active';
+
+CREATE FUNCTION @extschema@.frequency(act @extschema@.activity, as_of date DEFAULT current_date,
+                                      days integer DEFAULT 30, feature text DEFAULT NULL,
+                                      OUT active_days integer, OUT users bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_frequency' LANGUAGE C STABLE PARALLEL SAFE
+    ROWS 30;
+COMMENT ON FUNCTION @extschema@.frequency(@extschema@.activity, date, integer, text) IS
+'Usage-frequency histogram: for k = 1 .. days, the users active on exactly k days of the window';
+
+CREATE FUNCTION @extschema@.seat_activation(act @extschema@.activity, seats bigint,
+                                            as_of date DEFAULT current_date)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_seat_activation' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.seat_activation(@extschema@.activity, bigint, date) IS
+'Users ever active up to as_of / seats (NULL for 0 seats)';
+
+CREATE FUNCTION @extschema@.adoption_stage(active_users bigint, seats bigint,
+                                           active_teams integer, teams integer,
+                                           company_wide_teams float8 DEFAULT 0.5,
+                                           company_wide_seats float8 DEFAULT 0.4)
+    RETURNS text AS 'MODULE_PATHNAME', 'adoption_stage' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.adoption_stage(bigint, bigint, integer, integer, float8, float8) IS
+'none, champion, role_based, company_wide or cross_team: the stage of the B2B adoption spectrum (thresholds: share of teams and of seats for company_wide)';
+
+-- ------------------------------------------------------------------
+-- Health scores
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.health_score(signals jsonb, model jsonb)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'health_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.health_score(jsonb, jsonb) IS
+'Weighted mean, in [0, 100], of the model''s component scores clamp((value - red) / (green - red), 0, 1) * 100';
+
+CREATE FUNCTION @extschema@.health_grade(signals jsonb, model jsonb)
+    RETURNS text AS 'MODULE_PATHNAME', 'health_grade' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.health_grade(jsonb, jsonb) IS
+'red below the model''s grades.red, green at or above grades.green, else yellow';
+
+CREATE FUNCTION @extschema@.health_breakdown(signals jsonb, model jsonb,
+                                             OUT component text, OUT value float8,
+                                             OUT score float8, OUT weight float8,
+                                             OUT contribution float8)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'health_breakdown' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 8;
+COMMENT ON FUNCTION @extschema@.health_breakdown(jsonb, jsonb) IS
+'One row per model component: the signal, its score, its weight and its contribution to the health score';

@@ -1,0 +1,398 @@
+/*
+ * health.c
+ *		health_score, health_grade and health_breakdown: configurable health
+ *		models (SPEC 2.9) over a jsonb object of numeric signals.
+ *
+ * A model is parsed and validated once per query: the parsed form is cached
+ * in fn_extra with the model's bytes, and reused while the model is the
+ * same (the usual case: one model, one row per account).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "args.h"
+#include "compat.h"
+
+PG_FUNCTION_INFO_V1(health_score);
+PG_FUNCTION_INFO_V1(health_grade);
+PG_FUNCTION_INFO_V1(health_breakdown);
+
+typedef enum MissingPolicy
+{
+	MISSING_SKIP,
+	MISSING_ZERO,
+	MISSING_ERROR
+} MissingPolicy;
+
+typedef struct Component
+{
+	char	   *name;
+	double		weight;
+	double		red;
+	double		green;
+} Component;
+
+typedef struct HealthModel
+{
+	int			n;
+	Component  *c;
+	double		grade_red;
+	double		grade_green;
+	MissingPolicy missing;
+	/* the model's bytes, to recognise it on the next call */
+	Size		len;
+	char	   *bytes;
+} HealthModel;
+
+static void
+bad_model(const char *component, const char *problem)
+{
+	if (component)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid health model: component \"%s\": %s", component, problem)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid health model: %s", problem)));
+}
+
+/* the key/value pairs of a jsonb object; NULL when it is not an object */
+typedef struct JsonPairs
+{
+	int			n;
+	char	  **keys;
+	JsonbValue *values;
+} JsonPairs;
+
+static bool
+object_pairs(JsonbContainer *obj, JsonPairs *out)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			cap;
+
+	if (!JsonContainerIsObject(obj))
+		return false;
+	cap = Max(JsonContainerSize(obj), 1);
+	out->n = 0;
+	out->keys = palloc(cap * sizeof(char *));
+	out->values = palloc(cap * sizeof(JsonbValue));
+	it = JsonbIteratorInit(obj);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			out->keys[out->n] = pnstrdup(v.val.string.val, v.val.string.len);
+		else if (tok == WJB_VALUE)
+			out->values[out->n++] = v;
+	}
+	return true;
+}
+
+static bool
+json_number(const JsonbValue *v, double *d)
+{
+	if (v->type != jbvNumeric)
+		return false;
+	*d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	return true;
+}
+
+static JsonbContainer *
+as_object(const JsonbValue *v)
+{
+	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
+		return NULL;
+	return v->val.binary.data;
+}
+
+static void
+parse_component(Component *c, const char *name, const JsonbValue *v)
+{
+	JsonbContainer *obj = as_object(v);
+	JsonPairs	p;
+	bool		have_red = false,
+				have_green = false;
+	int			i;
+
+	if (obj == NULL)
+		bad_model(name, "must be an object with \"weight\", \"red\" and \"green\"");
+	object_pairs(obj, &p);
+	c->name = pstrdup(name);
+	c->weight = 1.0;
+	for (i = 0; i < p.n; i++)
+	{
+		double		d;
+
+		if (!json_number(&p.values[i], &d))
+			bad_model(name, psprintf("\"%s\" must be a number", p.keys[i]));
+		if (strcmp(p.keys[i], "weight") == 0)
+		{
+			if (d < 0)
+				bad_model(name, "weight must be at least 0");
+			c->weight = d;
+		}
+		else if (strcmp(p.keys[i], "red") == 0)
+		{
+			c->red = d;
+			have_red = true;
+		}
+		else if (strcmp(p.keys[i], "green") == 0)
+		{
+			c->green = d;
+			have_green = true;
+		}
+		else
+			bad_model(name, psprintf("unknown key \"%s\" (allowed: weight, red, green)", p.keys[i]));
+	}
+	if (!have_red || !have_green)
+		bad_model(name, "needs both \"red\" and \"green\"");
+	if (c->red == c->green)
+		bad_model(name, "red and green must differ");
+}
+
+static int
+cmp_component(const void *a, const void *b)
+{
+	return strcmp(((const Component *) a)->name, ((const Component *) b)->name);
+}
+
+static void
+parse_model(HealthModel *m, Jsonb *model)
+{
+	JsonPairs	top;
+	int			i;
+	bool		have_components = false;
+	double		total = 0;
+
+	m->n = 0;
+	m->grade_red = 40;
+	m->grade_green = 70;
+	m->missing = MISSING_SKIP;
+	if (!object_pairs(&model->root, &top))
+		bad_model(NULL, "the model must be a JSON object");
+	for (i = 0; i < top.n; i++)
+	{
+		const char *key = top.keys[i];
+		JsonbValue *v = &top.values[i];
+
+		if (strcmp(key, "components") == 0)
+		{
+			JsonbContainer *obj = as_object(v);
+			JsonPairs	cs;
+			int			k;
+
+			if (obj == NULL)
+				bad_model(NULL, "\"components\" must be an object");
+			object_pairs(obj, &cs);
+			m->c = palloc(Max(cs.n, 1) * sizeof(Component));
+			for (k = 0; k < cs.n; k++)
+			{
+				parse_component(&m->c[k], cs.keys[k], &cs.values[k]);
+				total += m->c[k].weight;
+			}
+			m->n = cs.n;
+			have_components = true;
+		}
+		else if (strcmp(key, "grades") == 0)
+		{
+			JsonbContainer *obj = as_object(v);
+			JsonPairs	g;
+			int			k;
+
+			if (obj == NULL)
+				bad_model(NULL, "\"grades\" must be an object with \"red\" and \"green\"");
+			object_pairs(obj, &g);
+			for (k = 0; k < g.n; k++)
+			{
+				double		d;
+
+				if (!json_number(&g.values[k], &d))
+					bad_model(NULL, psprintf("grades.%s must be a number", g.keys[k]));
+				if (strcmp(g.keys[k], "red") == 0)
+					m->grade_red = d;
+				else if (strcmp(g.keys[k], "green") == 0)
+					m->grade_green = d;
+				else
+					bad_model(NULL, psprintf("unknown key \"grades.%s\" (allowed: red, green)", g.keys[k]));
+			}
+			if (m->grade_red > m->grade_green)
+				bad_model(NULL, "grades.red must be at most grades.green");
+		}
+		else if (strcmp(key, "missing") == 0)
+		{
+			char	   *s = v->type == jbvString ?
+				pnstrdup(v->val.string.val, v->val.string.len) : NULL;
+
+			if (s && strcmp(s, "skip") == 0)
+				m->missing = MISSING_SKIP;
+			else if (s && strcmp(s, "zero") == 0)
+				m->missing = MISSING_ZERO;
+			else if (s && strcmp(s, "error") == 0)
+				m->missing = MISSING_ERROR;
+			else
+				bad_model(NULL, "\"missing\" must be \"skip\", \"zero\" or \"error\"");
+		}
+		else
+			bad_model(NULL, psprintf("unknown key \"%s\" (allowed: components, grades, missing)", key));
+	}
+	if (!have_components || m->n == 0)
+		bad_model(NULL, "it has no components");
+	if (total <= 0)
+		bad_model(NULL, "the weights of its components sum to 0");
+	qsort(m->c, m->n, sizeof(Component), cmp_component);
+}
+
+/* the parsed model of this call site, parsed again only when it changes */
+static HealthModel *
+get_model(FunctionCallInfo fcinfo, Jsonb *model)
+{
+	HealthModel *m = (HealthModel *) fcinfo->flinfo->fn_extra;
+	Size		len = VARSIZE(model);
+	MemoryContext oldcxt;
+
+	if (m && m->len == len && memcmp(m->bytes, model, len) == 0)
+		return m;
+	oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	m = palloc0(sizeof(HealthModel));
+	parse_model(m, model);
+	m->len = len;
+	m->bytes = palloc(len);
+	memcpy(m->bytes, model, len);
+	MemoryContextSwitchTo(oldcxt);
+	/* the previous model, if any, is left to the function's context */
+	fcinfo->flinfo->fn_extra = m;
+	return m;
+}
+
+/* one component's signal and score */
+typedef struct Scored
+{
+	bool		present;
+	double		value;
+	double		score;
+} Scored;
+
+/* scores every component; returns the score, or false when there is none */
+static bool
+score_signals(const HealthModel *m, Jsonb *signals, Scored *out, double *total_weight,
+			  double *score)
+{
+	double		wsum = 0,
+				ssum = 0;
+	int			i;
+
+	if (!JB_ROOT_IS_OBJECT(signals) || JB_ROOT_IS_SCALAR(signals))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("signals must be a JSON object of numbers")));
+	for (i = 0; i < m->n; i++)
+	{
+		const Component *c = &m->c[i];
+		JsonbValue *v = getKeyJsonValueFromContainer(&signals->root, c->name,
+													 strlen(c->name), NULL);
+
+		out[i].present = v != NULL && v->type != jbvNull;
+		if (out[i].present)
+		{
+			double		r;
+
+			if (!json_number(v, &out[i].value))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("signal \"%s\" must be a number", c->name)));
+			r = (out[i].value - c->red) / (c->green - c->red);
+			out[i].score = Max(0.0, Min(1.0, r)) * 100.0;
+		}
+		else if (m->missing == MISSING_ERROR)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("signal \"%s\" is missing", c->name),
+					 errhint("The model's \"missing\" policy is \"error\"; \"skip\" or \"zero\" accept missing signals.")));
+		else
+			out[i].score = 0;
+		if (out[i].present || m->missing == MISSING_ZERO)
+		{
+			wsum += c->weight;
+			ssum += c->weight * out[i].score;
+		}
+	}
+	*total_weight = wsum;
+	if (wsum <= 0)
+		return false;
+	*score = ssum / wsum;
+	return true;
+}
+
+static bool
+compute(FunctionCallInfo fcinfo, HealthModel **m, Scored **scored, double *wsum, double *score)
+{
+	Jsonb	   *signals = PG_GETARG_JSONB_P(0);
+
+	*m = get_model(fcinfo, PG_GETARG_JSONB_P(1));
+	*scored = palloc((*m)->n * sizeof(Scored));
+	return score_signals(*m, signals, *scored, wsum, score);
+}
+
+Datum
+health_score(PG_FUNCTION_ARGS)
+{
+	HealthModel *m;
+	Scored	   *s;
+	double		wsum,
+				score;
+
+	if (!compute(fcinfo, &m, &s, &wsum, &score))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(score);
+}
+
+Datum
+health_grade(PG_FUNCTION_ARGS)
+{
+	HealthModel *m;
+	Scored	   *s;
+	double		wsum,
+				score;
+
+	if (!compute(fcinfo, &m, &s, &wsum, &score))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(score < m->grade_red ? "red" :
+									 score >= m->grade_green ? "green" : "yellow"));
+}
+
+Datum
+health_breakdown(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HealthModel *m;
+	Scored	   *s;
+	double		wsum,
+				score;
+	bool		any;
+	int			i;
+
+	act_init_srf(fcinfo);
+	any = compute(fcinfo, &m, &s, &wsum, &score);
+	for (i = 0; i < m->n; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		bool		counted = s[i].present || m->missing == MISSING_ZERO;
+
+		values[0] = PointerGetDatum(cstring_to_text(m->c[i].name));
+		values[1] = Float8GetDatum(s[i].value);
+		nulls[1] = !s[i].present;
+		values[2] = Float8GetDatum(s[i].score);
+		nulls[2] = !counted;
+		values[3] = Float8GetDatum(m->c[i].weight);
+		values[4] = Float8GetDatum(any && counted ? m->c[i].weight * s[i].score / wsum : 0);
+		nulls[4] = !any || !counted;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
