@@ -637,13 +637,21 @@ builder_repack(ActivityBuilder *b, int fbits, int dbits, int64 day_base)
 	b->day_base = day_base;
 }
 
+/* makes the day field wide enough for day; a no-op when it already is */
 void
 builder_widen_days(ActivityBuilder *b, int64 day)
 {
-	int64		lo = Min(b->day_base, day);
-	int64		hi = Max(b->day_base + (INT64CONST(1) << b->dbits) - 1, day);
-	uint64		span = (uint64) (hi - lo + 1);
-	int			dbits = bitlen64(span) + 1;
+	int64		lo;
+	int64		hi;
+	uint64		span;
+	int			dbits;
+
+	if ((((uint64) (day - b->day_base)) >> b->dbits) == 0)
+		return;
+	lo = Min(b->day_base, day);
+	hi = Max(b->day_base + (INT64CONST(1) << b->dbits) - 1, day);
+	span = (uint64) (hi - lo + 1);
+	dbits = bitlen64(span) + 1;
 
 	builder_repack(b, b->fbits, dbits,
 				   lo - (int64) (((UINT64CONST(1) << dbits) - span) / 2));
@@ -802,11 +810,8 @@ builder_add_flat(ActivityBuilder *b, const struct varlena *flat)
 	for (i = 1; i <= v.nfeatures; i++)
 		fmap[i] = builder_feature(b, v.feat[i], v.feat_len[i]);
 
-	/* widen once for the whole day range rather than per day */
-	builder_add(b, umap[0], 0, v.min_day);
-	b->nkeys--;
-	if (b->nsorted > b->nkeys)
-		b->nsorted = b->nkeys;
+	/* widen once for the whole day range rather than day by day */
+	builder_widen_days(b, v.min_day);
 	builder_widen_days(b, v.max_day);
 	MemoryContextSwitchTo(oldcxt);
 

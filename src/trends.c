@@ -106,7 +106,8 @@ activity_abandonment_rate(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	quiet_days = arg_positive(fcinfo, 3, "quiet_days");
-	if (PG_ARGISNULL(1) || !arg_as_of(fcinfo, 2, &as_of) || !arg_activity(fcinfo, &v))
+	/* a NULL feature is any activity (SPEC 2.3) */
+	if (!arg_as_of(fcinfo, 2, &as_of) || !arg_activity(fcinfo, &v))
 		PG_RETURN_NULL();
 	quiet_users(&v, arg_feature(fcinfo, 1, &v), as_of, quiet_days, false, &users, &quiet);
 	if (users == 0)

@@ -144,8 +144,9 @@ activity_feature_adoption_rate(PG_FUNCTION_ARGS)
 	int64		active = 0,
 				on_feature = 0;
 
-	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(1) || !arg_window(fcinfo, 2, 3, &w))
+	if (!arg_activity(fcinfo, &v) || !arg_window(fcinfo, 2, 3, &w))
 		PG_RETURN_NULL();
+	/* a NULL feature is any activity (SPEC 2.3): the rate is then 1 */
 	feature = arg_feature(fcinfo, 1, &v);
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
@@ -158,7 +159,7 @@ activity_feature_adoption_rate(PG_FUNCTION_ARGS)
 			if (days_in_window(c.days, c.ndays, w.lo, w.hi) == 0)
 				continue;
 			any = true;
-			if ((int32) c.feature == feature)
+			if (matches(&c, feature))
 				on = true;
 		}
 		active += any;

@@ -1,0 +1,103 @@
+-- bench/retention.sql: 30/60/90-day retention (30-day brackets) for every
+-- feature, as of the last day of the data, product-wide:
+--   sql        the plain-SQL formulation of SPEC 2.5 over raw events
+--   raw        activity_agg per account + feature_retention, summed
+--   daily      the same from a table of per-day summaries, rolled up
+--   stored     the same from stored per-account summaries (bench_summaries,
+--              made by bench/core.sql)
+-- Checks that all give the same numbers before timing anything.
+\set QUIET on
+\pset footer off
+\if :{?reps}
+\else
+\set reps 3
+\endif
+SET max_parallel_workers_per_gather = 0;
+SET jit = off;
+SET work_mem = '1GB';
+SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
+
+CREATE OR REPLACE FUNCTION pg_temp.secs(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz; r text;
+BEGIN
+    t0 := clock_timestamp();
+    EXECUTE q INTO r;
+    RETURN extract(epoch FROM clock_timestamp() - t0);
+END $$;
+
+DROP TABLE IF EXISTS bench_daily;
+CREATE TABLE bench_daily AS
+SELECT account_id, occurred_at::date AS day, activity_agg(user_id, occurred_at, feature) AS act
+FROM events GROUP BY 1, 2;
+ANALYZE bench_daily;
+
+CREATE TEMP TABLE rq(name text PRIMARY KEY, sql text);
+INSERT INTO rq VALUES
+('sql', $q$
+WITH d AS (SELECT DISTINCT user_id, feature, occurred_at::date AS day
+           FROM events WHERE feature IS NOT NULL AND occurred_at::date <= date '2026-06-30'),
+     s AS (SELECT user_id, feature, min(day) AS start FROM d GROUP BY 1, 2),
+     c AS (SELECT feature, count(*) AS cohort FROM s GROUP BY 1),
+     e AS (SELECT s.feature, n.n,
+                  bool_or(d.day >= s.start + n.n AND d.day < s.start + n.n + 30) AS hit
+           FROM s JOIN d USING (user_id, feature)
+           CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
+           WHERE s.start + n.n + 29 <= date '2026-06-30'
+           GROUP BY s.user_id, s.feature, n.n)
+SELECT c.feature, n.n AS day, c.cohort, count(e.hit) AS eligible, count(*) FILTER (WHERE e.hit) AS retained
+FROM c CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
+LEFT JOIN e ON e.feature = c.feature AND e.n = n.n
+GROUP BY 1, 2, 3$q$),
+('raw', $q$
+SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
+       sum(f.retained_users) AS retained
+FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s,
+     feature_retention(s.act, as_of => '2026-06-30') f
+GROUP BY 1, 2$q$),
+('daily', $q$
+SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
+       sum(f.retained_users) AS retained
+FROM (SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1) s,
+     feature_retention(s.act, as_of => '2026-06-30') f
+GROUP BY 1, 2$q$),
+('stored', $q$
+SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
+       sum(f.retained_users) AS retained
+FROM bench_summaries s, feature_retention(s.act, as_of => '2026-06-30') f
+GROUP BY 1, 2$q$);
+
+-- the same numbers everywhere, or no timing at all
+DO $$
+DECLARE r record; diff bigint; base text := (SELECT sql FROM rq WHERE name = 'sql');
+BEGIN
+    FOR r IN SELECT * FROM rq WHERE name <> 'sql' LOOP
+        EXECUTE format('SELECT count(*) FROM (((%s) EXCEPT (%s)) UNION ALL ((%s) EXCEPT (%s))) x',
+                       base, r.sql, r.sql, base) INTO diff;
+        IF diff <> 0 THEN
+            RAISE EXCEPTION 'retention: % disagrees with plain SQL on % rows', r.name, diff;
+        END IF;
+    END LOOP;
+    EXECUTE format('SELECT count(*) FROM (%s) x', base) INTO diff;
+    IF diff = 0 THEN
+        RAISE EXCEPTION 'retention: no rows to compare';
+    END IF;
+END $$;
+
+CREATE TEMP TABLE rt(name text, rep int, secs float8);
+DO $$
+DECLARE r record; i int;
+BEGIN
+    FOR i IN 1 .. current_setting('bench.reps')::int LOOP
+        FOR r IN SELECT * FROM rq ORDER BY name LOOP
+            INSERT INTO rt VALUES (r.name, i, pg_temp.secs(format('SELECT count(*) FROM (%s) x', r.sql)));
+        END LOOP;
+    END LOOP;
+END $$;
+
+\echo
+\echo 'per-feature 30/60/90 retention (serial, median of' :reps 'runs; results checked equal first)'
+WITH m AS (SELECT name, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median FROM rt GROUP BY name)
+SELECT name AS query, round(median::numeric, 3) AS seconds,
+       round(((SELECT median FROM m WHERE name = 'sql') / median)::numeric, 1) AS speedup_vs_sql
+FROM m ORDER BY array_position(ARRAY['sql', 'raw', 'daily', 'stored'], name);
+SELECT count(*) AS daily_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_daily;
