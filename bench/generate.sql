@@ -258,40 +258,44 @@ UPDATE gen_user SET intensity = 1.5 + 3 * engagement + 2 * pg_temp.gen_u(uk, :ge
 -- For each (user, feature): used at all with probability p_user x a role
 -- multiplier, if the account has it enabled (by segment: SSO is an
 -- enterprise thing, the API and integrations more so in bigger accounts);
--- preference weight = weight x an exponential draw (so mixes differ
--- between users).  The user's top feature is their primary one, usable
--- from day one; the others are discovered after an exponential delay with
--- mean lag_days, and 20 % of them are abandoned after a while.
+-- preference weight = weight x an exponential draw, so mixes differ between
+-- users.  Dashboards are the landing page: a user who does not really use
+-- them still lands there now and then (1/20 of the weight).  The user's
+-- heaviest feature is their primary one, always available; the others are
+-- discovered after an exponential delay with mean lag_days, and 20 % of
+-- them are abandoned after a while.
 --
--- The mix is stored as 64 slots (a stratified draw from the preference
--- distribution: a feature with 30 % of the weight fills ~19 slots); each
+-- The mix is stored as 64 slots, a stratified draw from the preference
+-- distribution (a feature with 30 % of the weight fills ~19 slots); each
 -- event picks a slot.  The first 1 .. 6 slots are "no feature" (feature
--- NULL: logins and other generic activity, ~5 % of events).
+-- NULL: logins and other generic activity, ~5 % of events).  A slot whose
+-- feature is not discovered yet, or abandoned, stands for the primary one.
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.gen_feature;
 CREATE TEMP TABLE gen_feature (fid int, name text, p_user float8, weight float8, lag_days float8,
                                en_smb float8, en_mid float8, en_ent float8);
-INSERT INTO gen_feature VALUES (1, 'dashboards',   0.95, 1.00,  0, 1.00, 1.00, 1.00),
-       (2, 'reports',      0.75, 0.70,  5, 1.00, 1.00, 1.00),
-       (3, 'search',       0.70, 0.45,  3, 1.00, 1.00, 1.00),
-       (4, 'exports',      0.40, 0.30, 20, 1.00, 1.00, 1.00),
-       (5, 'alerts',       0.30, 0.25, 25, 0.70, 0.85, 0.95),
-       (6, 'comments',     0.30, 0.25, 15, 0.90, 0.90, 0.90),
-       (7, 'sharing',      0.28, 0.20, 20, 0.85, 0.90, 0.95),
-       (8, 'integrations', 0.15, 0.20, 45, 0.35, 0.60, 0.85),
-       (9, 'api',          0.10, 0.35, 60, 0.25, 0.50, 0.80),
-       (10, 'mobile',      0.12, 0.25, 30, 0.60, 0.60, 0.60),
-       (11, 'sso',         0.03, 0.05,  7, 0.03, 0.30, 0.90),
-       (12, 'billing',     0.02, 0.05, 14, 1.00, 1.00, 1.00);
+INSERT INTO gen_feature VALUES
+    -- fid, name, share of users taking it up, preference weight, mean days
+    -- until discovered, share of smb / mid / enterprise accounts enabling it
+    (1, 'dashboards',   0.95, 1.00,  0, 1.00, 1.00, 1.00),
+    (2, 'reports',      0.75, 0.70,  5, 1.00, 1.00, 1.00),
+    (3, 'search',       0.70, 0.45,  3, 1.00, 1.00, 1.00),
+    (4, 'exports',      0.40, 0.30, 20, 1.00, 1.00, 1.00),
+    (5, 'alerts',       0.30, 0.25, 25, 0.70, 0.85, 0.95),
+    (6, 'comments',     0.30, 0.25, 15, 0.90, 0.90, 0.90),
+    (7, 'sharing',      0.28, 0.20, 20, 0.85, 0.90, 0.95),
+    (8, 'integrations', 0.15, 0.20, 45, 0.35, 0.60, 0.85),
+    (9, 'api',          0.10, 0.35, 60, 0.25, 0.50, 0.80),
+    (10, 'mobile',      0.12, 0.25, 30, 0.60, 0.60, 0.60),
+    (11, 'sso',         0.03, 0.05,  7, 0.03, 0.30, 0.90),
+    (12, 'billing',     0.02, 0.05, 14, 1.00, 1.00, 1.00);
 
 DROP TABLE IF EXISTS pg_temp.gen_mix;
 CREATE TEMP TABLE gen_mix AS
 WITH uf AS (
-    SELECT u.user_id, u.tz_min, u.start_day, f.fid,
-           u.uk * 16 + f.fid AS fk,
+    SELECT u.user_id, u.tz_min, f.fid, u.uk * 16 + f.fid AS fk, f.lag_days, u.start_day,
            f.weight * -ln(pg_temp.gen_u(u.uk * 16 + f.fid, :gen_seed, 40)) AS w,
-           f.lag_days,
-           -- used at all?  (account enabled it) and (this user takes it up)
+           -- used at all?  (the account enabled it) and (this user takes it up)
            pg_temp.gen_u((u.uk / 1000000) * 16 + f.fid, :gen_seed, 41)
                < CASE u.segment WHEN 'smb' THEN f.en_smb WHEN 'mid' THEN f.en_mid ELSE f.en_ent END
            AND pg_temp.gen_u(u.uk * 16 + f.fid, :gen_seed, 42) < f.p_user *
@@ -306,56 +310,61 @@ WITH uf AS (
                                                  WHEN 'comments' THEN 1.5 WHEN 'mobile' THEN 1.5 ELSE 1 END
                  WHEN 'viewer' THEN CASE WHEN f.name IN ('dashboards', 'search', 'comments', 'mobile')
                                          THEN 1 ELSE 0.25 END
-                 ELSE 1 END AS used
+                 ELSE 1 END AS used,
+           -- number of "no feature" slots of this user, 1 .. 6
+           1 + (hashint8extended(u.uk, pg_temp.gen_stream(:gen_seed, 46)) & 1023)::int % 6 AS null_slots
     FROM gen_user u CROSS JOIN gen_feature f
     WHERE u.start_day IS NOT NULL
-), ranked AS (
-    -- everybody uses something: a user who drew no feature gets dashboards
-    SELECT *,
-           row_number() OVER (PARTITION BY user_id ORDER BY w DESC, fid) AS pref_rank
-    FROM (SELECT uf.*, bool_or(used) OVER (PARTITION BY user_id) AS any_used FROM uf) x
-    WHERE used OR (fid = 1 AND NOT any_used)
-), timed AS (
-    SELECT r.*,
-           CASE WHEN pref_rank = 1 THEN start_day
-                ELSE start_day + floor(-ln(pg_temp.gen_u(fk, :gen_seed, 43)) * lag_days)::int END AS from_day,
-           CASE WHEN pref_rank > 1 AND pg_temp.gen_u(fk, :gen_seed, 44) < 0.2
+), mix AS (
+    SELECT user_id, tz_min, fid, null_slots,
+           CASE WHEN used THEN w ELSE w / 20 END AS w,
+           -- discovered on from_day, abandoned on to_day
+           start_day + floor(-ln(pg_temp.gen_u(fk, :gen_seed, 43)) * lag_days)::int AS from_day,
+           CASE WHEN pg_temp.gen_u(fk, :gen_seed, 44) < 0.2
                 THEN start_day + 7 + floor(-ln(pg_temp.gen_u(fk, :gen_seed, 43)) * lag_days
                                              - ln(pg_temp.gen_u(fk, :gen_seed, 45)) * 80)::int
-                ELSE 1000000 END AS to_day,
-           -- running sum of the preference weights (in fid order)
-           sum(w) OVER (PARTITION BY user_id ORDER BY fid ROWS UNBOUNDED PRECEDING) AS cum,
-           -- number of "no feature" slots of this user, 1 .. 6
-           1 + (hashint8extended(user_id, pg_temp.gen_stream(:gen_seed, 46)) & 1023)::int % 6 AS null_slots
-    FROM ranked r
-), shared AS (
-    -- the feature's share of the weight as [lo, hi) in [0, 1): consecutive
-    -- features share their bound exactly, and the last one ends at 1
-    SELECT t.*,
-           coalesce(lag(cum) OVER w, 0) / max(cum) OVER w_all AS lo,
-           cum / max(cum) OVER w_all AS hi
-    FROM timed t
-    WINDOW w AS (PARTITION BY user_id ORDER BY fid), w_all AS (PARTITION BY user_id)
+                ELSE 1000000 END AS to_day
+    FROM uf
+    WHERE used OR fid = 1
+), cumulated AS (
+    -- running sums of the weights in fid order: the feature's share of the
+    -- weight is [before / total, upto / total).  (Window aggregates add in
+    -- frame order, so a feature's "before" is exactly its predecessor's
+    -- "upto" and the last "upto" is exactly the total.)
+    SELECT mix.*,
+           coalesce(sum(w) OVER (w_user ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+           sum(w) OVER (w_user ROWS UNBOUNDED PRECEDING) AS upto,
+           sum(w) OVER (w_user ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS total,
+           max(w) OVER (w_user ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS top_w,
+           lead(fid) OVER w_user IS NULL AS is_last
+    FROM mix
+    WINDOW w_user AS (PARTITION BY user_id ORDER BY fid)
 ), slotted AS (
-    -- slot j (0-based, null_slots .. 63) gets the feature whose [lo, hi)
-    -- holds the stratified point (j - null_slots + 0.5) / (64 - null_slots)
-    SELECT t.user_id, t.tz_min, t.fid, t.pref_rank, t.from_day, t.to_day,
-           t.null_slots + generate_series(ceil(t.lo * (64 - t.null_slots) - 0.5)::int,
-                                          ceil(t.hi * (64 - t.null_slots) - 0.5)::int - 1) AS slot
-    FROM shared t
-    UNION ALL
-    SELECT user_id, tz_min, 0, 0, -1000000, 1000000, generate_series(0, null_slots - 1)
-    FROM (SELECT DISTINCT ON (user_id) user_id, tz_min, null_slots FROM timed) n
+    -- of the 64 - null_slots feature slots, slot j goes to the feature whose
+    -- share holds the point (j + 0.5) / (64 - null_slots): the feature gets
+    -- the slots ceil(before * m - 0.5) .. ceil(upto * m - 0.5) - 1
+    SELECT c.*,
+           ceil(upto / total * (64 - null_slots) - 0.5)::int
+           - ceil(before / total * (64 - null_slots) - 0.5)::int AS n_slots
+    FROM cumulated c
+), strung AS (
+    -- per user, the slot arrays as text, features in fid order
+    SELECT user_id, tz_min, null_slots, is_last,
+           min(fid) FILTER (WHERE w = top_w) OVER w_all AS primary_fid,
+           string_agg(repeat(fid || ',', n_slots), '') OVER w_all AS s_fid,
+           string_agg(repeat(from_day || ',', n_slots), '') OVER w_all AS s_from,
+           string_agg(repeat(to_day || ',', n_slots), '') OVER w_all AS s_to
+    FROM slotted
+    WINDOW w_all AS (PARTITION BY user_id ORDER BY fid ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT user_id,
-       tz_min,
-       array_agg(fid ORDER BY slot) AS slot_fid,          -- 64 entries: fid (0 = no feature)
-       array_agg(from_day ORDER BY slot) AS slot_from,    -- usable from this day ...
-       array_agg(to_day ORDER BY slot) AS slot_to,        -- ... until the day before this one
-       min(fid) FILTER (WHERE pref_rank = 1) AS primary_fid
-FROM slotted
-GROUP BY user_id, tz_min;
-ANALYZE gen_mix;
+SELECT user_id, tz_min, primary_fid,
+       -- 64 slots each: feature (0 = none), usable from this day, until the day before this one
+       ('{' || repeat('0,', null_slots) || rtrim(s_fid, ',') || '}')::int[] AS slot_fid,
+       ('{' || repeat('-1000000,', null_slots) || rtrim(s_from, ',') || '}')::int[] AS slot_from,
+       ('{' || repeat('1000000,', null_slots) || rtrim(s_to, ',') || '}')::int[] AS slot_to
+FROM strung
+WHERE is_last;
+ANALYZE gen_mix (user_id);
 
 -- ---------------------------------------------------------------------------
 -- Active user-days.  For every day of a user's life (activation .. leaving,

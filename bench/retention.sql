@@ -17,13 +17,7 @@ SET jit = off;
 SET work_mem = '1GB';
 SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
 
-CREATE OR REPLACE FUNCTION pg_temp.secs(q text) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; r text;
-BEGIN
-    t0 := clock_timestamp();
-    EXECUTE q INTO r;
-    RETURN extract(epoch FROM clock_timestamp() - t0);
-END $$;
+\ir timing.sql
 
 DROP TABLE IF EXISTS bench_daily;
 CREATE TABLE bench_daily AS
