@@ -44,6 +44,18 @@ arg_as_of(FunctionCallInfo fcinfo, int argno, int32 *as_of)
 	return true;
 }
 
+bool
+arg_date_bound(FunctionCallInfo fcinfo, int argno, int64 *bound)
+{
+	DateADT		d;
+
+	if (PG_ARGISNULL(argno))
+		return false;
+	d = PG_GETARG_DATEADT(argno);
+	*bound = DATE_IS_NOBEGIN(d) ? PG_INT64_MIN : DATE_IS_NOEND(d) ? PG_INT64_MAX : d;
+	return true;
+}
+
 int32
 arg_positive(FunctionCallInfo fcinfo, int argno, const char *name)
 {

@@ -26,6 +26,9 @@ extern bool arg_activity(FunctionCallInfo fcinfo, ActivityView *v);
 /* reads a date argument named name; false when NULL */
 extern bool arg_as_of(FunctionCallInfo fcinfo, int argno, int32 *as_of);
 
+/* a date bound (cohort_from, cohort_to): -infinity and infinity are open */
+extern bool arg_date_bound(FunctionCallInfo fcinfo, int argno, int64 *bound);
+
 /* reads as_of and days; false when either is NULL */
 extern bool arg_window(FunctionCallInfo fcinfo, int as_of_arg, int days_arg, Window *w);
 

@@ -151,15 +151,12 @@ activity_retention(PG_FUNCTION_ARGS)
 	ActivityView v;
 	Checkpoints cp;
 	RetentionCounts rc;
-	int32		d;
 
 	act_init_srf(fcinfo);
 	if (!checkpoint_args(fcinfo, 1, 2, 3, &cp) || !arg_activity(fcinfo, &v))
 		return (Datum) 0;
-	if (arg_as_of(fcinfo, 5, &d))
-		cp.cohort_from = d;
-	if (arg_as_of(fcinfo, 6, &d))
-		cp.cohort_to = d;
+	arg_date_bound(fcinfo, 5, &cp.cohort_from);
+	arg_date_bound(fcinfo, 6, &cp.cohort_to);
 	retention_counts(&v, arg_feature(fcinfo, 4, &v), &cp, &rc);
 	put_retention_rows(rsinfo, &cp, &rc, NULL);
 	return (Datum) 0;
