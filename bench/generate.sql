@@ -2,40 +2,46 @@
 --
 --   psql -v ON_ERROR_STOP=1 [-v events=N] [-v seed=S] -f bench/generate.sql
 --
--- (Re)creates, in the current schema (dropping them first if they exist):
+-- N defaults to 100000 and S to 1.  (Re)creates, in the current schema,
+-- dropping them first if they exist:
 --
 --   accounts(account_id bigint primary key, seats int, segment text, signed_at date)
 --   users(user_id bigint primary key, account_id bigint, role text,
 --         department text, invited_at timestamptz)
 --   events(account_id bigint, user_id bigint, feature text, occurred_at timestamptz)
 --
--- with about N events (default 100000, within a few per cent for N >= 10000)
--- and prints a one-line summary.  Same N and seed (default 1) give the same
--- rows on every run: all randomness comes from hashint8extended() of the
--- seed and row keys, never from random() or the clock.  Plain SQL, no
--- extension needed; works on PostgreSQL 13 and later.
+-- with about N events (within a few per cent from N = 10000 on), and
+-- prints a one-line summary.  The same N and seed give the same rows, in the
+-- same order, on every run: all randomness comes from hashint8extended() of
+-- row keys and seed-derived constants, never from random() or the clock.
+-- Plain SQL (psql variables, temporary tables and functions), no extension.
+-- Everything happens in one transaction: on error nothing is changed.
 --
--- The model, in short (each step is explained where it is built):
+-- The model, in short (each part is explained where it is built):
 --
---   * Time: 546 days, 2025-01-01 .. 2026-06-30 (fixed), UTC timestamps.
---     Weekends are ~10x quieter than weekdays; Christmas and August dip.
+--   * Time: 546 days, 2025-01-01 .. 2026-06-30 (fixed).  Weekends are
+--     ~10x quieter than weekdays; a Christmas lull and a lighter August.
 --   * Accounts: Pareto seat counts (alpha 1.1, 3 .. 5000 seats), segment
---     smb / mid / enterprise from the size, signed before or during the
---     window (more signings recently), a time zone, a rollout pace.  Some
---     churn (activity stops at a date), some decline (activity decays).
---   * Users: per account, 35-100 % of the seats are filled (15 % of
+--     smb / mid / enterprise loosely following size, signed before or
+--     during the window (more signings lately), a time zone, a rollout
+--     pace.  Some churn (activity stops at a date), some decline (activity
+--     decays), the rest keep going.
+--   * Users: per account, 35-100 % of the seats are filled (15 % of the
 --     accounts are over-seated), invited over time team by team
---     (departments), some never activate, some leave; each has a role and
---     an engagement level; activity ramps up over the first weeks.
+--     (departments); the first user is the admin and champion; some never
+--     activate, some leave; each has a role and an engagement level, and
+--     activity ramps up over the first weeks.
 --   * Features: 12 named features, a few core ones used by almost everyone
 --     and a long tail used by few (depending on role and on what the
 --     account enabled); each user has a personal preference mix, discovers
 --     secondary features after a delay and abandons some; ~5 % of events
 --     have no feature (generic activity such as logins).
 --   * Events: on an active day a user emits a geometric number of events
---     (bursty, several per feature), mostly within one working-hours session
---     in the account's time zone.  The mean is calibrated so that the total
---     is N.  Rows are inserted in occurred_at order, like an append-only log.
+--     (bursty, several per feature: distinct (user, feature, day) triples
+--     are roughly 35-55 % of the events), mostly within one working-hours
+--     session in the account's time zone.  The mean is calibrated so that
+--     the total is N.  Rows are stored in occurred_at order, like an
+--     append-only log.
 
 \set gen_quiet :QUIET
 \set QUIET on
@@ -52,45 +58,46 @@
 BEGIN;
 SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '256MB';
-SET LOCAL maintenance_work_mem = '256MB';
-SET LOCAL jit = off;             -- short expressions over many rows: JIT only costs
+-- JIT compilation costs more than it saves below a few million events
+SET LOCAL jit = off;
 
 -- Parameters.  The casts reject anything that is not an integer.
 SELECT (:'events')::bigint AS gen_events, (:'seed')::bigint AS gen_seed \gset
-SELECT :gen_events >= 1 AS gen_ok \gset
+SELECT :gen_events >= 1 AS gen_ok, :gen_events >= 5000000 AS gen_big \gset
 \if :gen_ok
 \else
-\warn 'generate.sql: events must be a positive integer'
-SELECT 1/0 AS events_must_be_positive;
+DO $$ BEGIN RAISE EXCEPTION 'generate.sql: events must be a positive integer'; END $$;
 \endif
 
 -- ---------------------------------------------------------------------------
--- Pseudo-randomness.  Every random quantity is hashint8extended(key, stream)
--- where key identifies the row (account, user, user-day, event) and stream is
--- a per-quantity constant derived from the seed, so quantities are
--- independent of each other and of the order rows are produced in.
+-- Pseudo-randomness.  Every random quantity is a hash of (key, stream): key
+-- identifies the row (account, user, user-day, event), stream is a constant
+-- per quantity mixed with the seed.  So quantities are independent of each
+-- other and of the order in which rows are produced.  These SQL functions
+-- are inlined by the planner; the stream constants fold at plan time.
 -- ---------------------------------------------------------------------------
 
--- stream constant: one per random quantity, mixed with the seed
+-- the constant of random quantity number `stream`
 CREATE OR REPLACE FUNCTION pg_temp.gen_stream(seed bigint, stream int) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS 'SELECT hashint8extended(stream, seed)';
 
--- uniform in (0, 1) from `bits` bits of hash h starting at bit `shift`
+-- uniform in (0, 1) from `bits` bits of hash h, starting at bit `shift`
 CREATE OR REPLACE FUNCTION pg_temp.gen_unit(h bigint, shift int, bits int) RETURNS float8
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS 'SELECT (((h >> shift) & ((1::bigint << bits) - 1))::float8 + 0.5) / (1::bigint << bits)::float8';
 
--- uniform in (0, 1) of (key, stream): 52 bits
+-- uniform in (0, 1) for (key, stream), 52 bits
 CREATE OR REPLACE FUNCTION pg_temp.gen_u(key bigint, seed bigint, stream int) RETURNS float8
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS 'SELECT pg_temp.gen_unit(hashint8extended(key, pg_temp.gen_stream(seed, stream)), 0, 52)';
 
 -- ---------------------------------------------------------------------------
--- Calendar: day index d = 0 .. 545 is 2025-01-01 .. 2026-06-30.  The daily
--- factor multiplies everyone's probability of being active that day:
--- weekday seasonality, a Christmas lull and a lighter August.  It is passed
--- to later statements as a constant float8[] (index d + 1).
+-- Calendar.  Day index d = 0 .. 545 is 2025-01-01 .. 2026-06-30 (in each
+-- account's local time).  The day factor multiplies everyone's chance of
+-- being active that day: weekday seasonality (Friday lighter, weekends
+-- ~10x quieter), a Christmas lull and a lighter August.  It goes to later
+-- statements as a constant float8[] (day d at index d + 1).
 -- ---------------------------------------------------------------------------
 SELECT date '2025-01-01' AS gen_t0,
        (date '2026-06-30' - date '2025-01-01') + 1 AS gen_days,
@@ -109,79 +116,99 @@ FROM generate_series(date :'gen_t0', date :'gen_t0' + (:gen_days - 1), interval 
 \gset
 
 -- ---------------------------------------------------------------------------
--- Accounts.  Their number scales with N (about one account per 2500 events).
--- Seat counts follow a Pareto law: the accounts take the quantiles
--- (r - 0.5) / A of Pareto(x_min 3, alpha 1.1) in a hashed order, so the
--- size distribution (and the total volume) is stable from seed to seed
--- while which account is big is random.
+-- Accounts.  Seat counts follow a Pareto law: account r of A (in a hashed
+-- order) gets the quantile (r - 0.5) / A of Pareto(x_min 3, alpha 1.1),
+-- capped at 5000 seats.  So the size distribution, and with it the total
+-- volume, is stable from seed to seed, while which account is big is
+-- random.  A is chosen for about 165 events per seat; as the mean seat
+-- count grows with A (more of the tail is sampled), A comes from two
+-- fixed-point steps.
 -- ---------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_temp.gen_seats(r bigint, a bigint) RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS 'SELECT least(5000, ceil(3 * power((r - 0.5) / a, -1 / 1.1)))::int';
+
+CREATE OR REPLACE FUNCTION pg_temp.gen_n_accounts(events bigint, a bigint) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+AS 'SELECT greatest(3, round(events / (165.0 * avg(pg_temp.gen_seats(r, a)))))::bigint
+    FROM generate_series(1, a) AS r';
+
+SELECT pg_temp.gen_n_accounts(:gen_events,
+         pg_temp.gen_n_accounts(:gen_events, greatest(3, round(:gen_events / (165.0 * 12))::bigint)))
+       AS gen_n_accounts
+\gset
+
 DROP TABLE IF EXISTS pg_temp.gen_account;
 CREATE TEMP TABLE gen_account AS
 WITH base AS (
-    SELECT k,
-           count(*) OVER () AS n,
+    SELECT k,                                   -- k: the account's random key
            row_number() OVER (ORDER BY hashint8extended(k, pg_temp.gen_stream(:gen_seed, 1)), k) AS size_rank
-    FROM generate_series(1, greatest(3, round(:gen_events / 2500.0)::int)) AS k
+    FROM generate_series(1, :gen_n_accounts) AS k
 ), sized AS (
     SELECT k,
-           least(5000, ceil(3 * power((size_rank - 0.5) / n, -1 / 1.1)))::int AS seats,
+           pg_temp.gen_seats(size_rank, :gen_n_accounts) AS seats,
            pg_temp.gen_u(k, :gen_seed, 2) AS u_seg,
            pg_temp.gen_u(k, :gen_seed, 3) AS u_sign1,
            pg_temp.gen_u(k, :gen_seed, 4) AS u_sign2
     FROM base
 ), segmented AS (
     SELECT *,
-           -- segment follows size, with some fuzz around the thresholds
-           CASE WHEN seats * (0.7 + 0.6 * u_seg) >= 250 THEN 'enterprise'
-                WHEN seats * (0.7 + 0.6 * u_seg) >= 25 THEN 'mid'
+           -- segment: company size, which the seat count only loosely
+           -- follows (an enterprise may start with a few dozen seats)
+           CASE WHEN seats * (0.5 + 1.5 * u_seg) >= 120 THEN 'enterprise'
+                WHEN seats * (0.5 + 1.5 * u_seg) >= 15 THEN 'mid'
                 ELSE 'smb' END AS segment,
-           -- 30 % were customers before the window (up to 2.5 years);
-           -- the rest signed during it, at a growing rate (density ~ t),
-           -- none in the last week
+           -- 40 % were customers before the window (for up to 2.5 years);
+           -- the others signed during it, at a growing rate, none in the
+           -- last week
            CASE WHEN u_sign1 < 0.4 THEN -1 - floor(u_sign2 * 900)::int
                 ELSE floor((:gen_days - 7) * power(u_sign2, 0.75))::int END AS signed_day
     FROM sized
 )
-SELECT row_number() OVER (ORDER BY signed_day, k) AS account_id,   -- serial ids in signing order
+SELECT row_number() OVER (ORDER BY signed_day, k) AS account_id,   -- serial, in signing order
        k, seats, segment, signed_day,
        -- time zone (minutes east of UTC): mostly the Americas and Europe
        (ARRAY[-480, -420, -360, -300, -300, -300, -240, 0, 0, 60, 60, 60, 120, 330, 540, 600])
            [1 + (hashint8extended(k, pg_temp.gen_stream(:gen_seed, 5)) & 15)] AS tz_min,
-       -- churn: stops entirely at churn_day (smaller accounts churn more);
-       -- a churn date beyond the window means "not churned yet"
+       -- churn: all activity stops on churn_day (smaller accounts churn
+       -- more); a churn day after the window means "has not churned yet"
        CASE WHEN pg_temp.gen_u(k, :gen_seed, 6)
                  < CASE segment WHEN 'smb' THEN 0.30 WHEN 'mid' THEN 0.18 ELSE 0.08 END
             THEN signed_day + 45 + floor(-ln(pg_temp.gen_u(k, :gen_seed, 7)) * 350)::int
        END AS churn_day,
-       -- decline: from decline_day on, activity decays with time constant decline_tau
+       -- decline: from decline_day on, activity decays with time constant
+       -- decline_tau days
        CASE WHEN pg_temp.gen_u(k, :gen_seed, 8) < 0.18
             THEN greatest(signed_day, 0)
                  + floor(pg_temp.gen_u(k, :gen_seed, 9) * (:gen_days - greatest(signed_day, 0)))::int
        END AS decline_day,
        45 + 150 * pg_temp.gen_u(k, :gen_seed, 10) AS decline_tau,
-       -- overall engagement of the account's users
+       -- how engaged the account's users are overall
        0.6 + 0.8 * pg_temp.gen_u(k, :gen_seed, 11) AS acct_engagement,
-       -- rollout: teams join one after the other, team_spacing days apart;
-       -- within a team, invitations spread with mean invite_tau days
+       -- rollout: teams come on board one after the other, team_spacing
+       -- days apart; within a team, invitations spread over ~invite_tau days
        10 + 80 * pg_temp.gen_u(k, :gen_seed, 12) AS team_spacing,
        7 + 40 * pg_temp.gen_u(k, :gen_seed, 13) AS invite_tau,
-       -- teams (departments) in the account grow with its size
-       least(10, greatest(1, round(ln(seats) * (0.5 + 0.6 * pg_temp.gen_u(k, :gen_seed, 14)))))::int AS n_teams,
-       (hashint8extended(k, pg_temp.gen_stream(:gen_seed, 15)) & 1023)::int % 10 AS dept_rot,
-       -- seats filled in the end: 15 % over-seated (100-135 %), others 35-100 %
+       -- number of teams (departments) grows with the size
+       least(10, greatest(1, round(ln(seats) * (0.8 + 0.7 * pg_temp.gen_u(k, :gen_seed, 14)))))::int AS n_teams,
+       -- the first team is one of the usual early adopters (one of the first
+       -- 6 departments of the list below), the next ones follow in list order
+       (hashint8extended(k, pg_temp.gen_stream(:gen_seed, 15)) & 1023)::int % 6 AS dept_rot,
+       -- share of the seats filled in the end: 15 % of the accounts are
+       -- over-seated (100-135 %), the others use 35-100 %
        CASE WHEN pg_temp.gen_u(k, :gen_seed, 16) < 0.15
             THEN 1.0 + 0.35 * pg_temp.gen_u(k, :gen_seed, 17)
             ELSE 0.35 + 0.65 * pg_temp.gen_u(k, :gen_seed, 17) END AS fill
 FROM segmented;
 
 -- ---------------------------------------------------------------------------
--- Users.  Account seats * fill users, of which the ones invited after the
--- end of the window (or after the account churned) do not exist yet / ever.
--- User 0 is the admin who bought the product (invited on signing day, a
--- highly engaged champion); team t is invited from t * team_spacing days
--- after signing, a few users are later hires.  Departments: the account's
--- teams are n_teams consecutive entries of a list of 10, the first teams
--- are the biggest.
+-- Users.  seats x fill per account, minus those who would be invited after
+-- the end of the window or after the account churned.  User 0 is the admin
+-- who bought the product: invited on the signing day, a highly engaged
+-- champion.  Users 1 and 2 follow within days; the others are invited when
+-- their team's turn comes (team t from t x team_spacing days after
+-- signing), and 10 % are later hires.  Teams are consecutive entries of the
+-- department list; the first teams are the biggest.
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.gen_user;
 CREATE TEMP TABLE gen_user AS
@@ -192,7 +219,7 @@ WITH slots AS (
 ), drawn AS (
     SELECT s.*,
            CASE WHEN i = 0 THEN 0
-                ELSE floor(n_teams * power(pg_temp.gen_u(uk, :gen_seed, 20), 1.8))::int END AS team,
+                ELSE floor(n_teams * power(pg_temp.gen_u(uk, :gen_seed, 20), 1.4))::int END AS team,
            pg_temp.gen_u(uk, :gen_seed, 21) AS u_role,
            pg_temp.gen_u(uk, :gen_seed, 22) AS u_late
     FROM slots s
@@ -205,8 +232,8 @@ WITH slots AS (
                              - ln(pg_temp.gen_u(uk, :gen_seed, 24)) * invite_tau
                              + CASE WHEN u_late < 0.1 THEN u_late * 4000 ELSE 0 END)::int
              END AS invite_day,
-           (ARRAY['engineering', 'sales', 'marketing', 'support', 'product',
-                  'operations', 'finance', 'data', 'hr', 'legal'])[1 + (dept_rot + team) % 10] AS department
+           (ARRAY['engineering', 'product', 'data', 'marketing', 'sales',
+                  'support', 'operations', 'finance', 'hr', 'legal'])[1 + (dept_rot + team) % 10] AS department
     FROM drawn d
 ), roled AS (
     SELECT v.*,
@@ -218,52 +245,51 @@ WITH slots AS (
                 WHEN u_role < 0.44 THEN 'developer'
                 WHEN u_role < 0.80 THEN 'member'
                 ELSE 'viewer' END AS role,
-           -- 12 % never activate (shelfware), more in big accounts
+           -- 12 % never activate (shelfware), 20 % in very big accounts
            i > 0 AND pg_temp.gen_u(uk, :gen_seed, 25) < 0.12 + 0.08 * (seats >= 500)::int AS never_active,
-           -- activation 0 .. a few days after the invitation
+           -- activation: the invitation day or a few days later
            invite_day + floor(-ln(pg_temp.gen_u(uk, :gen_seed, 26)) * 3)::int AS start_day,
-           -- 22 % leave or drop the product at some point
+           -- 22 % leave the company or drop the product at some point
            CASE WHEN pg_temp.gen_u(uk, :gen_seed, 27) < 0.22
                 THEN invite_day + 30 + floor(-ln(pg_temp.gen_u(uk, :gen_seed, 28)) * 300)::int
-           END AS leave_day
+           END AS leave_day,
+           -- chance of being active on a full weekday once onboarded: the
+           -- admin is a champion, the others skew low (many casual users)
+           CASE WHEN i = 0 THEN 0.9
+                ELSE least(0.95, (0.04 + 0.8 * power(pg_temp.gen_u(uk, :gen_seed, 30), 1.7)) * acct_engagement)
+           END AS engagement
     FROM invited v
     WHERE invite_day < :gen_days
       AND (churn_day IS NULL OR invite_day < churn_day)
 )
-SELECT row_number() OVER (ORDER BY invite_day, account_id, i) AS user_id,  -- serial ids in invitation order
+SELECT row_number() OVER (ORDER BY invite_day, account_id, i) AS user_id,  -- serial, in invitation order
        account_id, uk, i, role, department, seats, segment,
        -- invited during the local working day
        to_timestamp(:gen_epoch0 + invite_day * 86400::bigint
                     + floor((9 + 9 * pg_temp.gen_u(uk, :gen_seed, 29)) * 3600)::int - tz_min * 60)
            AS invited_at,
-       tz_min, decline_day, decline_tau,
+       tz_min, decline_day, decline_tau, engagement,
        CASE WHEN never_active THEN NULL ELSE start_day END AS start_day,
        least(:gen_days - 1, churn_day - 1, leave_day) AS end_day,
-       -- probability of being active on a full weekday once onboarded:
-       -- the admin is a champion, others skewed low (many casual users)
-       CASE WHEN i = 0 THEN 0.9
-            ELSE least(0.95, (0.04 + 0.8 * power(pg_temp.gen_u(uk, :gen_seed, 30), 1.7)) * acct_engagement)
-       END AS engagement,
-       -- onboarding ramp time constant (days)
-       5 + 30 * pg_temp.gen_u(uk, :gen_seed, 31) AS ramp_tau
+       -- onboarding ramp time constant, days
+       5 + 30 * pg_temp.gen_u(uk, :gen_seed, 31) AS ramp_tau,
+       -- relative number of events on an active day: busier when engaged
+       1.5 + 3 * engagement + 2 * pg_temp.gen_u(uk, :gen_seed, 32) AS intensity
 FROM roled;
-
--- mean events per active day: busier for engaged users
-ALTER TABLE gen_user ADD COLUMN intensity float8;
-UPDATE gen_user SET intensity = 1.5 + 3 * engagement + 2 * pg_temp.gen_u(uk, :gen_seed, 32);
 
 -- ---------------------------------------------------------------------------
 -- Features and per-user preferences.
 --
--- For each (user, feature): used at all with probability p_user x a role
--- multiplier, if the account has it enabled (by segment: SSO is an
--- enterprise thing, the API and integrations more so in bigger accounts);
--- preference weight = weight x an exponential draw, so mixes differ between
--- users.  Dashboards are the landing page: a user who does not really use
--- them still lands there now and then (1/20 of the weight).  The user's
--- heaviest feature is their primary one, always available; the others are
--- discovered after an exponential delay with mean lag_days, and 20 % of
--- them are abandoned after a while.
+-- For each (user, feature): used at all if the account has it enabled (by
+-- segment: SSO is an enterprise thing, the API and integrations are more
+-- common in bigger accounts) and, with probability p_user x a role
+-- multiplier, the user takes it up.  Preference weight = weight x an
+-- exponential draw, so mixes differ between users.  Dashboards are the
+-- landing page: users who do not really use them still land there now and
+-- then (1/20 of the weight).  The user's heaviest feature is their primary
+-- one, always available; each of the others is discovered after an
+-- exponential delay with mean lag_days, and 20 % of them are abandoned
+-- after a while.
 --
 -- The mix is stored as 64 slots, a stratified draw from the preference
 -- distribution (a feature with 30 % of the weight fills ~19 slots); each
@@ -295,7 +321,7 @@ CREATE TEMP TABLE gen_mix AS
 WITH uf AS (
     SELECT u.user_id, u.tz_min, f.fid, u.uk * 16 + f.fid AS fk, f.lag_days, u.start_day,
            f.weight * -ln(pg_temp.gen_u(u.uk * 16 + f.fid, :gen_seed, 40)) AS w,
-           -- used at all?  (the account enabled it) and (this user takes it up)
+           -- (the account enabled it) and (this user takes it up)
            pg_temp.gen_u((u.uk / 1000000) * 16 + f.fid, :gen_seed, 41)
                < CASE u.segment WHEN 'smb' THEN f.en_smb WHEN 'mid' THEN f.en_mid ELSE f.en_ent END
            AND pg_temp.gen_u(u.uk * 16 + f.fid, :gen_seed, 42) < f.p_user *
@@ -330,7 +356,7 @@ WITH uf AS (
     -- running sums of the weights in fid order: the feature's share of the
     -- weight is [before / total, upto / total).  (Window aggregates add in
     -- frame order, so a feature's "before" is exactly its predecessor's
-    -- "upto" and the last "upto" is exactly the total.)
+    -- "upto", and the last "upto" is exactly "total".)
     SELECT mix.*,
            coalesce(sum(w) OVER (w_user ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
            sum(w) OVER (w_user ROWS UNBOUNDED PRECEDING) AS upto,
@@ -340,9 +366,9 @@ WITH uf AS (
     FROM mix
     WINDOW w_user AS (PARTITION BY user_id ORDER BY fid)
 ), slotted AS (
-    -- of the 64 - null_slots feature slots, slot j goes to the feature whose
-    -- share holds the point (j + 0.5) / (64 - null_slots): the feature gets
-    -- the slots ceil(before * m - 0.5) .. ceil(upto * m - 0.5) - 1
+    -- of the m = 64 - null_slots feature slots, slot j goes to the feature
+    -- whose share holds the point (j + 0.5) / m: the feature gets slots
+    -- ceil(before / total * m - 0.5) .. ceil(upto / total * m - 0.5) - 1
     SELECT c.*,
            ceil(upto / total * (64 - null_slots) - 0.5)::int
            - ceil(before / total * (64 - null_slots) - 0.5)::int AS n_slots
@@ -358,7 +384,8 @@ WITH uf AS (
     WINDOW w_all AS (PARTITION BY user_id ORDER BY fid ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
 SELECT user_id, tz_min, primary_fid,
-       -- 64 slots each: feature (0 = none), usable from this day, until the day before this one
+       -- 64 slots each: feature (0: none), usable from this day, until the
+       -- day before this one
        ('{' || repeat('0,', null_slots) || rtrim(s_fid, ',') || '}')::int[] AS slot_fid,
        ('{' || repeat('-1000000,', null_slots) || rtrim(s_from, ',') || '}')::int[] AS slot_from,
        ('{' || repeat('1000000,', null_slots) || rtrim(s_to, ',') || '}')::int[] AS slot_to
@@ -367,8 +394,9 @@ WHERE is_last;
 ANALYZE gen_mix (user_id);
 
 -- ---------------------------------------------------------------------------
--- Active user-days.  For every day of a user's life (activation .. leaving,
--- churn or the end of the window), the user is active with probability
+-- Active user-days.  On every day of a user's life in the window
+-- (activation .. leaving, churn or the end), the user is active with
+-- probability
 --
 --   engagement x ramp x day factor x account decline
 --
@@ -394,25 +422,16 @@ WHERE d = start_day
         * CASE WHEN d > decline_day THEN exp(-(d - decline_day) / decline_tau) ELSE 1 END;
 ANALYZE gen_ud;
 
--- Calibration: events per active day are 1 + a geometric draw with mean
--- scale * intensity - 1; scale makes the expected total N.
-SELECT :gen_events / sum(intensity) AS gen_scale FROM gen_ud \gset
-\echo scale :gen_scale
+-- Calibration: an active user-day has on average scale x intensity events;
+-- scale makes the expected total N.
+SELECT coalesce(:gen_events / nullif(sum(intensity), 0), 0) AS gen_scale FROM gen_ud \gset
 
 -- ---------------------------------------------------------------------------
--- Events.  Per active user-day: n events (1 + geometric, so bursty days
--- happen) around one session start in the local working day (triangular,
--- 08:00 .. 18:00, peak 13:00).  Per event: 80 % fall within the session
--- (-30 min .. +2 h), 17 % anywhere in 07:00 .. 21:00, 3 % anywhere in the
--- day.  The feature comes from a random slot of the user's mix; a slot whose
--- feature is not discovered yet, or abandoned, falls back on the primary
--- feature.  Events outside the window (time zone shifts at its edges) are
--- dropped.  One 64-bit hash per user-day and one per event, sliced into
--- independent bit fields.
+-- The tables.  accounts and users come straight from the above.
 -- ---------------------------------------------------------------------------
-DROP TABLE IF EXISTS events;
-DROP TABLE IF EXISTS users;
-DROP TABLE IF EXISTS accounts;
+SELECT format('DROP TABLE IF EXISTS %I.%I', current_schema(), t)
+FROM unnest(ARRAY['events', 'users', 'accounts']) AS t
+\gexec
 
 CREATE TABLE accounts (
     account_id bigint PRIMARY KEY,
@@ -420,6 +439,10 @@ CREATE TABLE accounts (
     segment    text,
     signed_at  date
 );
+INSERT INTO accounts
+SELECT account_id, seats, segment, date :'gen_t0' + signed_day
+FROM gen_account ORDER BY account_id;
+
 CREATE TABLE users (
     user_id    bigint PRIMARY KEY,
     account_id bigint,
@@ -427,28 +450,35 @@ CREATE TABLE users (
     department text,
     invited_at timestamptz
 );
-CREATE TABLE events (
-    account_id  bigint,
-    user_id     bigint,
-    feature     text,
-    occurred_at timestamptz
-);
-
-INSERT INTO accounts
-SELECT account_id, seats, segment, date :'gen_t0' + signed_day
-FROM gen_account ORDER BY account_id;
-
 INSERT INTO users
 SELECT user_id, account_id, role, department, invited_at
 FROM gen_user ORDER BY user_id;
 
-INSERT INTO events
-SELECT account_id, user_id,
+-- ---------------------------------------------------------------------------
+-- Events.  Per active user-day: n events (mean scale x intensity; 1 + a
+-- geometric draw, so bursty days happen), around one session start in the
+-- local working day (triangular over 08:00 .. 18:00, peak 13:00).  Per
+-- event: 80 % fall within the session (-30 min .. +2 h), 17 % anywhere in
+-- 07:00 .. 21:00, 3 % anywhere in the day.  The feature comes from a random
+-- slot of the user's mix.  Events that the time zone shifts out of the
+-- window, at its two ends, are dropped.  One 64-bit hash per user-day and
+-- one per event, cut into independent bit fields, drive all of it.
+--
+-- events(account_id bigint, user_id bigint, feature text, occurred_at
+-- timestamptz), sorted like a log; CREATE TABLE AS writes faster than
+-- INSERT.
+-- ---------------------------------------------------------------------------
+\if :gen_big
+SET LOCAL jit = on;
+\endif
+
+CREATE TABLE events (account_id, user_id, feature, occurred_at) AS
+SELECT account_id::bigint, user_id::bigint,
        (ARRAY['dashboards', 'reports', 'search', 'exports', 'alerts', 'comments',
-              'sharing', 'integrations', 'api', 'mobile', 'sso', 'billing'])[fid] AS feature,
-       to_timestamp(ts) AS occurred_at
+              'sharing', 'integrations', 'api', 'mobile', 'sso', 'billing'])[fid]::text,
+       to_timestamp(ts)::timestamptz
 FROM (
-    -- per event: the feature from a random slot, the time from the session
+    -- per event: the feature of a random slot, the time from the session
     SELECT account_id, user_id,
            CASE WHEN d >= slot_from[slot] AND d < slot_to[slot] THEN slot_fid[slot]
                 ELSE primary_fid END AS fid,
@@ -457,19 +487,18 @@ FROM (
                   THEN session + (pg_temp.gen_unit(he, 16, 20) * 2.5 - 0.5) * 3600
                   WHEN pg_temp.gen_unit(he, 6, 10) < 0.97
                   THEN (7 + 14 * pg_temp.gen_unit(he, 16, 20)) * 3600
-                  ELSE 86400 * pg_temp.gen_unit(he, 16, 20) END
-           + floor(pg_temp.gen_unit(he, 36, 10) * 1000) / 1000 AS ts
+                  ELSE 86400 * pg_temp.gen_unit(he, 16, 20) END AS ts
     FROM (
         SELECT *, 1 + (he & 63)::int AS slot
         FROM (
-            SELECT *, hashint8extended(j, hud) AS he          -- the event's hash
+            SELECT *, hashint8extended(j, hud) AS he            -- the event's hash
             FROM (
-                SELECT *, generate_series(1, n) AS j          -- n events
+                SELECT *, generate_series(1, n) AS j            -- the n events
                 FROM (
                     -- per user-day: session start (seconds after local
-                    -- midnight) and number of events n, of mean
-                    -- mu = scale * intensity: 1 + geometric(mu - 1), or,
-                    -- when mu < 1, one event with probability mu
+                    -- midnight) and number of events n of mean
+                    -- mu = scale x intensity: 1 + geometric(mean mu - 1),
+                    -- or, if mu < 1, one event with probability mu
                     SELECT account_id, user_id, d, tz_min, slot_fid, slot_from, slot_to, primary_fid, hud,
                            (8 + 5 * (pg_temp.gen_unit(hud, 32, 15) + pg_temp.gen_unit(hud, 47, 15))) * 3600 AS session,
                            CASE WHEN mu > 1.0001
@@ -480,7 +509,7 @@ FROM (
                                m.tz_min, m.slot_fid, m.slot_from, m.slot_to, m.primary_fid,
                                hashint8extended(ud.user_id * 1024 + ud.d, pg_temp.gen_stream(:gen_seed, 60)) AS hud
                         FROM gen_ud ud JOIN gen_mix m USING (user_id)
-                        OFFSET 0     -- OFFSET 0 (here and below): compute each hash once
+                        OFFSET 0     -- OFFSET 0 here and below: compute each hash once, not per use
                     ) a
                     OFFSET 0
                 ) b
@@ -491,7 +520,7 @@ FROM (
     OFFSET 0
 ) t
 WHERE ts >= :gen_epoch0 AND ts < :gen_epoch0 + :gen_days * 86400::bigint
-ORDER BY occurred_at, user_id, feature NULLS FIRST;
+ORDER BY 4, 2, 3 NULLS FIRST;    -- occurred_at, user_id, feature
 
 ANALYZE accounts;
 ANALYZE users;
@@ -502,19 +531,28 @@ DROP TABLE pg_temp.gen_mix;
 DROP TABLE pg_temp.gen_feature;
 DROP TABLE pg_temp.gen_user;
 DROP TABLE pg_temp.gen_account;
+DROP FUNCTION pg_temp.gen_n_accounts(bigint, bigint);
+DROP FUNCTION pg_temp.gen_seats(bigint, bigint);
 DROP FUNCTION pg_temp.gen_u(bigint, bigint, int);
 DROP FUNCTION pg_temp.gen_unit(bigint, int, int);
 DROP FUNCTION pg_temp.gen_stream(bigint, int);
 
-COMMIT;
-
--- One-line summary.  Days are occurred_at::date in the session's TimeZone,
--- as activity_agg sees them.
+-- The summary.  Days are occurred_at::date in the session's TimeZone, as
+-- activity_agg sees them; a triple is packed into one bigint (user id,
+-- feature number, day), which counts distinct much faster than a row.
 SELECT (SELECT count(*) FROM accounts) AS gen_n_accounts,
        (SELECT count(*) FROM users) AS gen_n_users,
        (SELECT count(*) FROM events) AS gen_n_events,
-       (SELECT count(*) FROM (SELECT FROM events GROUP BY user_id, feature, occurred_at::date) t) AS gen_n_triples
+       (SELECT count(DISTINCT (user_id << 20)
+                              | (coalesce(array_position(
+                                   ARRAY['dashboards', 'reports', 'search', 'exports', 'alerts', 'comments',
+                                         'sharing', 'integrations', 'api', 'mobile', 'sso', 'billing'],
+                                   feature), 0)::bigint << 16)
+                              | (occurred_at::date - date '2000-01-01'))
+        FROM events) AS gen_n_triples
 \gset
-\echo 'generate.sql: events=':gen_events 'seed=':gen_seed '->' :gen_n_accounts 'accounts,' :gen_n_users 'users,' :gen_n_events 'events,' :gen_n_triples 'distinct (user, feature, day) triples'
 
+COMMIT;
+
+\echo 'generate.sql: events=':gen_events 'seed=':gen_seed '->' :gen_n_accounts 'accounts,' :gen_n_users 'users,' :gen_n_events 'events,' :gen_n_triples 'distinct (user, feature, day) triples'
 \set QUIET :gen_quiet
