@@ -542,14 +542,19 @@ static const ExpandedObjectMethods act_methods = {
 	act_flatten_into
 };
 
+/*
+ * A new, empty builder.  With own_context it lives in a new child context of
+ * cxt, deleted with the object (DeleteExpandedObject); without, directly in
+ * cxt, which the caller shares between builders and frees as a whole (see
+ * aggregates.c: one context per aggregate context, not one per group).
+ */
 ActivityBuilder *
-builder_create(MemoryContext parent, uint8 id_type)
+builder_create(MemoryContext cxt, uint8 id_type, bool own_context)
 {
-	MemoryContext cxt;
 	ActivityBuilder *b;
 
-	/* small blocks: hash aggregation may hold one builder per group */
-	cxt = AllocSetContextCreate(parent, "activity builder", ALLOCSET_SMALL_SIZES);
+	if (own_context)
+		cxt = AllocSetContextCreate(cxt, "activity builder", ALLOCSET_SMALL_SIZES);
 	b = MemoryContextAllocZero(cxt, sizeof(ActivityBuilder));
 	EOH_init_header(&b->hdr, &act_methods, cxt);
 	b->magic = BUILDER_MAGIC;

@@ -113,7 +113,7 @@ typedef struct ActivityBuilder
 	struct varlena *flat;
 } ActivityBuilder;
 
-extern ActivityBuilder *builder_create(MemoryContext parent, uint8 id_type);
+extern ActivityBuilder *builder_create(MemoryContext cxt, uint8 id_type, bool own_context);
 extern ActivityBuilder *builder_from_rw_datum(Datum d);
 extern uint32 builder_user_int(ActivityBuilder *b, int64 id);
 extern uint32 builder_user_bytes(ActivityBuilder *b, const char *id, Size len);

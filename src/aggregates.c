@@ -4,11 +4,18 @@
  *		activity_union.
  *
  * The aggregate state is an activity value held as a read-write expanded
- * object in a memory context that is a child of the aggregate context, so
+ * object whose memory context is a child of the aggregate context, so
  * nodeAgg keeps it across rows without copying (see ExecAggTransReparent)
  * and frees it with the group.  When PostgreSQL or Citus ships a partial
  * state, it is flattened to the stored form; the combine function expands
  * it again.
+ *
+ * All the builders of one aggregate context share that child context: a
+ * context per group would make hash aggregation quadratic in the number of
+ * groups, as it sums the memory of every child context whenever a group is
+ * added.  nodeAgg never deletes a state we return unchanged, and the shared
+ * context goes with the aggregate context's reset (end of group, batch or
+ * query), which a reset callback notes.
  */
 #include "postgres.h"
 
@@ -115,6 +122,51 @@ tstz_to_day(TimestampTz t)
 	return day_start;
 }
 
+/* the shared builder context of one aggregate context, per call site */
+typedef struct BuilderContext
+{
+	MemoryContext aggcxt;		/* NULL once aggcxt was reset */
+	MemoryContext cxt;
+	MemoryContextCallback on_reset;
+	struct BuilderContext *next;
+} BuilderContext;
+
+static void
+builder_context_reset(void *arg)
+{
+	BuilderContext *bc = (BuilderContext *) arg;
+
+	bc->aggcxt = NULL;
+	bc->cxt = NULL;
+}
+
+static MemoryContext
+builder_context(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	BuilderContext *bc;
+	BuilderContext *free_bc = NULL;
+
+	for (bc = fcinfo->flinfo->fn_extra; bc; bc = bc->next)
+	{
+		if (bc->aggcxt == aggcxt)
+			return bc->cxt;
+		if (bc->aggcxt == NULL)
+			free_bc = bc;
+	}
+	if (free_bc == NULL)
+	{
+		free_bc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(BuilderContext));
+		free_bc->next = fcinfo->flinfo->fn_extra;
+		fcinfo->flinfo->fn_extra = free_bc;
+	}
+	free_bc->aggcxt = aggcxt;
+	free_bc->cxt = AllocSetContextCreate(aggcxt, "activity builders", ALLOCSET_DEFAULT_SIZES);
+	free_bc->on_reset.func = builder_context_reset;
+	free_bc->on_reset.arg = free_bc;
+	MemoryContextRegisterResetCallback(aggcxt, &free_bc->on_reset);
+	return free_bc->cxt;
+}
+
 /* the builder of the aggregate state, created or expanded as needed */
 static ActivityBuilder *
 agg_state(FunctionCallInfo fcinfo, uint8 id_type, MemoryContext aggcxt)
@@ -122,7 +174,7 @@ agg_state(FunctionCallInfo fcinfo, uint8 id_type, MemoryContext aggcxt)
 	ActivityBuilder *b;
 
 	if (PG_ARGISNULL(0))
-		return builder_create(aggcxt, id_type);
+		return builder_create(builder_context(fcinfo, aggcxt), id_type, false);
 	b = builder_from_rw_datum(PG_GETARG_DATUM(0));
 	if (b == NULL || MemoryContextGetParent(b->hdr.eoh_context) != aggcxt)
 	{
@@ -130,7 +182,8 @@ agg_state(FunctionCallInfo fcinfo, uint8 id_type, MemoryContext aggcxt)
 		struct varlena *flat = PG_GETARG_ACTIVITY(0);
 		const uint8 *data = (const uint8 *) VARDATA_ANY(flat);
 
-		b = builder_create(aggcxt, VARSIZE_ANY_EXHDR(flat) > 1 ? data[1] : id_type);
+		b = builder_create(builder_context(fcinfo, aggcxt),
+						   VARSIZE_ANY_EXHDR(flat) > 1 ? data[1] : id_type, false);
 		builder_add_flat(b, flat);
 	}
 	return b;
@@ -230,7 +283,7 @@ activity_union(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(PG_ARGISNULL(0) ? 1 : 0));
 	a = PG_GETARG_ACTIVITY(0);
 	b = PG_GETARG_ACTIVITY(1);
-	builder = builder_create(CurrentMemoryContext, ((const uint8 *) VARDATA_ANY(a))[1]);
+	builder = builder_create(CurrentMemoryContext, ((const uint8 *) VARDATA_ANY(a))[1], true);
 	builder_add_flat(builder, a);
 	builder_add_flat(builder, b);
 	flat = builder_flatten(builder);

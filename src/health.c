@@ -10,7 +10,10 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include <math.h>
+
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
@@ -46,6 +49,7 @@ typedef struct HealthModel
 	/* the model's bytes, to recognise it on the next call */
 	Size		len;
 	char	   *bytes;
+	MemoryContext cxt;			/* holds all of the above */
 } HealthModel;
 
 static void
@@ -93,12 +97,21 @@ object_pairs(JsonbContainer *obj, JsonPairs *out)
 	return true;
 }
 
+/*
+ * A JSON number as a float8; false when it is not a number.  what names it
+ * in the error raised when it is out of the range of float8.
+ */
 static bool
-json_number(const JsonbValue *v, double *d)
+json_number(const JsonbValue *v, double *d, const char *what)
 {
 	if (v->type != jbvNumeric)
 		return false;
-	*d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	*d = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+											NumericGetDatum(v->val.numeric)));
+	if (!isfinite(*d))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is out of the range of float8", what)));
 	return true;
 }
 
@@ -128,7 +141,11 @@ parse_component(Component *c, const char *name, const JsonbValue *v)
 	{
 		double		d;
 
-		if (!json_number(&p.values[i], &d))
+		if (strcmp(p.keys[i], "weight") != 0 && strcmp(p.keys[i], "red") != 0 &&
+			strcmp(p.keys[i], "green") != 0)
+			bad_model(name, psprintf("unknown key \"%s\" (allowed: weight, red, green)", p.keys[i]));
+		if (!json_number(&p.values[i], &d,
+						 psprintf("health model component \"%s\": \"%s\"", name, p.keys[i])))
 			bad_model(name, psprintf("\"%s\" must be a number", p.keys[i]));
 		if (strcmp(p.keys[i], "weight") == 0)
 		{
@@ -141,18 +158,18 @@ parse_component(Component *c, const char *name, const JsonbValue *v)
 			c->red = d;
 			have_red = true;
 		}
-		else if (strcmp(p.keys[i], "green") == 0)
+		else
 		{
 			c->green = d;
 			have_green = true;
 		}
-		else
-			bad_model(name, psprintf("unknown key \"%s\" (allowed: weight, red, green)", p.keys[i]));
 	}
 	if (!have_red || !have_green)
 		bad_model(name, "needs both \"red\" and \"green\"");
 	if (c->red == c->green)
 		bad_model(name, "red and green must differ");
+	if (!isfinite(c->green - c->red))
+		bad_model(name, "red and green are too far apart for float8");
 }
 
 static int
@@ -211,7 +228,7 @@ parse_model(HealthModel *m, Jsonb *model)
 			{
 				double		d;
 
-				if (!json_number(&g.values[k], &d))
+				if (!json_number(&g.values[k], &d, psprintf("health model grades.%s", g.keys[k])))
 					bad_model(NULL, psprintf("grades.%s must be a number", g.keys[k]));
 				if (strcmp(g.keys[k], "red") == 0)
 					m->grade_red = d;
@@ -244,6 +261,8 @@ parse_model(HealthModel *m, Jsonb *model)
 		bad_model(NULL, "it has no components");
 	if (total <= 0)
 		bad_model(NULL, "the weights of its components sum to 0");
+	if (!isfinite(total * 100.0))
+		bad_model(NULL, "the weights of its components are too large for float8");
 	qsort(m->c, m->n, sizeof(Component), cmp_component);
 }
 
@@ -255,16 +274,24 @@ get_model(FunctionCallInfo fcinfo, Jsonb *model)
 	Size		len = VARSIZE(model);
 	MemoryContext oldcxt;
 
+	MemoryContext cxt;
+
 	if (m && m->len == len && memcmp(m->bytes, model, len) == 0)
 		return m;
-	oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	/* a new model: parse it in a context of its own, dropping the old one */
+	fcinfo->flinfo->fn_extra = NULL;
+	if (m)
+		MemoryContextDelete(m->cxt);
+	cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "health model",
+								ALLOCSET_SMALL_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
 	m = palloc0(sizeof(HealthModel));
+	m->cxt = cxt;
 	parse_model(m, model);
 	m->len = len;
 	m->bytes = palloc(len);
 	memcpy(m->bytes, model, len);
 	MemoryContextSwitchTo(oldcxt);
-	/* the previous model, if any, is left to the function's context */
 	fcinfo->flinfo->fn_extra = m;
 	return m;
 }
@@ -301,7 +328,7 @@ score_signals(const HealthModel *m, Jsonb *signals, Scored *out, double *total_w
 		{
 			double		r;
 
-			if (!json_number(v, &out[i].value))
+			if (!json_number(v, &out[i].value, psprintf("signal \"%s\"", c->name)))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("signal \"%s\" must be a number", c->name)));
