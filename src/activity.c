@@ -174,23 +174,27 @@ dict_bytes(const KeyDict *d, uint32 e, Size *len)
 static void
 dict_rehash(KeyDict *d, uint32 nslots)
 {
+	DictSlot   *old = d->slots;
+	uint32		oldn = old ? d->mask + 1 : 0;
 	uint32		i;
 
-	if (d->slots)
-		pfree(d->slots);
-	d->slots = MemoryContextAllocZero(d->cxt, nslots * sizeof(uint32));
+	d->slots = MemoryContextAllocZero(d->cxt, (Size) nslots * sizeof(DictSlot));
 	d->mask = nslots - 1;
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < oldn; i++)
 	{
-		uint32		s = d->hashes[i] & d->mask;
+		uint32		s;
 
-		while (d->slots[s])
-			s = (s + 1) & d->mask;
-		d->slots[s] = i + 1;
+		if (old[i].entry == 0)
+			continue;
+		for (s = old[i].hash & d->mask; d->slots[s].entry; s = (s + 1) & d->mask)
+			;
+		d->slots[s] = old[i];
 	}
+	if (old)
+		pfree(old);
 }
 
-/* makes room for one more entry */
+/* makes room for one more entry of extra_bytes */
 static void
 dict_reserve(KeyDict *d, Size extra_bytes)
 {
@@ -202,29 +206,24 @@ dict_reserve(KeyDict *d, Size extra_bytes)
 	{
 		uint32		cap = d->cap ? Min((uint64) d->cap * 2, MAX_DICT + 1) : 16;
 
-		if (d->hashes == NULL)
+		if (d->bytes)
 		{
-			d->hashes = MemoryContextAlloc(d->cxt, cap * sizeof(uint32));
-			if (d->bytes)
+			if (d->offs == NULL)
 			{
 				d->offs = MemoryContextAlloc(d->cxt, (cap + 1) * sizeof(Size));
 				d->offs[0] = 0;
 			}
 			else
-				d->ints = MemoryContextAlloc(d->cxt, cap * sizeof(int64));
-		}
-		else
-		{
-			d->hashes = repalloc_huge(d->hashes, cap * sizeof(uint32));
-			if (d->bytes)
 				d->offs = repalloc_huge(d->offs, (cap + 1) * sizeof(Size));
-			else
-				d->ints = repalloc_huge(d->ints, cap * sizeof(int64));
 		}
+		else if (d->ints == NULL)
+			d->ints = MemoryContextAlloc(d->cxt, cap * sizeof(int64));
+		else
+			d->ints = repalloc_huge(d->ints, cap * sizeof(int64));
 		d->cap = cap;
 	}
 	if ((Size) (d->n + 1) * 2 > (Size) d->mask + 1)
-		dict_rehash(d, d->mask ? (d->mask + 1) * 2 : 32);
+		dict_rehash(d, d->slots ? (d->mask + 1) * 2 : 32);
 	if (d->bytes && d->offs[d->n] + extra_bytes > d->arena_cap)
 	{
 		Size		cap = Max(d->arena_cap * 2, d->offs[d->n] + extra_bytes);
@@ -238,6 +237,19 @@ dict_reserve(KeyDict *d, Size extra_bytes)
 	}
 }
 
+/* adds a slot for entry e, known to be absent */
+static void
+dict_insert_slot(KeyDict *d, int64 key, uint32 h, uint32 e)
+{
+	uint32		s;
+
+	for (s = h & d->mask; d->slots[s].entry; s = (s + 1) & d->mask)
+		;
+	d->slots[s].key = key;
+	d->slots[s].hash = h;
+	d->slots[s].entry = e + 1;
+}
+
 static uint32
 dict_int(KeyDict *d, int64 key)
 {
@@ -245,45 +257,53 @@ dict_int(KeyDict *d, int64 key)
 				s,
 				e;
 
-	if (d->hint && d->ints[d->hint - 1] == key)
-		return d->hint - 1;
+	if (d->last_entry && d->last_key == key)
+		return d->last_entry - 1;
 	h = hash_int64_key(key);
 	if (d->slots)
 	{
-		for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
+		for (s = h & d->mask; d->slots[s].entry; s = (s + 1) & d->mask)
 		{
-			e = d->slots[s] - 1;
-			if (d->hashes[e] == h && d->ints[e] == key)
+			if (d->slots[s].key == key)
 			{
-				d->hint = e + 1;
-				return e;
+				d->last_key = key;
+				d->last_entry = d->slots[s].entry;
+				return d->last_entry - 1;
 			}
 		}
 	}
 	dict_reserve(d, 0);
-	for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
-		;
 	e = d->n++;
 	d->ints[e] = key;
-	d->hashes[e] = h;
-	d->slots[s] = e + 1;
-	d->hint = e + 1;
+	dict_insert_slot(d, key, h, e);
+	d->last_key = key;
+	d->last_entry = e + 1;
 	return e;
 }
 
 /*
- * A slot of the recent-keys cache for a short key: a hash of its length
- * and its first and last bytes, cheap next to hash_bytes.  Feature names are
- * few and short, so nearly every lookup of one ends here.
+ * A slot of the recent-keys cache: a cheap hash of the key's length and
+ * some of its bytes.  Feature names are few and short, so nearly every
+ * lookup of one ends there, without hash_bytes or the arena.
  */
-static inline uint32
-recent_slot(const char *key, Size len)
+static inline RecentKey *
+recent_slot(KeyDict *d, const char *key, Size len)
 {
 	uint32		x = (uint32) len;
 
 	if (len > 0)
 		x = x * 31 + (uint8) key[0] * 7 + (uint8) key[len - 1] * 3 + (uint8) key[len / 2];
-	return x & 15;
+	return &d->recent[x & (lengthof(d->recent) - 1)];
+}
+
+static inline void
+recent_set(RecentKey *r, const char *key, Size len, uint32 e)
+{
+	if (len > RECENT_BYTES)
+		return;
+	r->entry = e + 1;
+	r->len = (uint32) len;
+	memcpy(r->bytes, key, len);
 }
 
 static uint32
@@ -294,39 +314,32 @@ dict_bytes_key(KeyDict *d, const char *key, Size len)
 				e;
 	Size		elen;
 	const char *ekey;
-	uint32		r = recent_slot(key, len);
+	RecentKey  *r = recent_slot(d, key, len);
 
-	if (d->recent[r])
-	{
-		ekey = dict_bytes(d, d->recent[r] - 1, &elen);
-		if (elen == len && memcmp(ekey, key, len) == 0)
-			return d->recent[r] - 1;
-	}
+	if (r->entry && r->len == len && memcmp(r->bytes, key, len) == 0)
+		return r->entry - 1;
 	h = hash_bytes((const unsigned char *) key, (int) len);
 	if (d->slots)
 	{
-		for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
+		for (s = h & d->mask; d->slots[s].entry; s = (s + 1) & d->mask)
 		{
-			e = d->slots[s] - 1;
-			if (d->hashes[e] != h)
+			if (d->slots[s].hash != h)
 				continue;
+			e = d->slots[s].entry - 1;
 			ekey = dict_bytes(d, e, &elen);
 			if (elen == len && memcmp(ekey, key, len) == 0)
 			{
-				d->recent[r] = e + 1;
+				recent_set(r, key, len, e);
 				return e;
 			}
 		}
 	}
 	dict_reserve(d, len);
-	for (s = h & d->mask; d->slots[s]; s = (s + 1) & d->mask)
-		;
 	e = d->n++;
 	memcpy(d->arena + d->offs[e], key, len);
 	d->offs[e + 1] = d->offs[e] + len;
-	d->hashes[e] = h;
-	d->slots[s] = e + 1;
-	d->recent[r] = e + 1;
+	dict_insert_slot(d, 0, h, e);
+	recent_set(r, key, len, e);
 	return e;
 }
 
@@ -391,15 +404,7 @@ dict_canonicalize(KeyDict *d)
 	for (i = 0; i < d->n; i++)
 		rank[order[i]] = i;
 
-	/* permute the entries */
-	{
-		uint32	   *hashes = MemoryContextAllocHuge(d->cxt, (Size) d->cap * sizeof(uint32));
-
-		for (i = 0; i < d->n; i++)
-			hashes[i] = d->hashes[order[i]];
-		pfree(d->hashes);
-		d->hashes = hashes;
-	}
+	/* permute the entries, and renumber them in the hash slots */
 	if (d->bytes)
 	{
 		char	   *arena = MemoryContextAllocHuge(d->cxt, d->arena_cap);
@@ -429,9 +434,11 @@ dict_canonicalize(KeyDict *d)
 		d->ints = ints;
 	}
 	pfree(order);
-	d->hint = 0;
+	for (i = 0; i <= d->mask; i++)
+		if (d->slots[i].entry)
+			d->slots[i].entry = rank[d->slots[i].entry - 1] + 1;
+	d->last_entry = 0;
 	memset(d->recent, 0, sizeof(d->recent));
-	dict_rehash(d, d->mask + 1);
 	return rank;
 }
 

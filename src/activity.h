@@ -69,48 +69,70 @@ extern const char *activity_id_type_name(int id_type);
  * user ids are kept as int64; text and uuid user ids and feature names as
  * byte strings in an arena.
  */
+/* a hash slot: the key itself (int64 keys) or its hash, and its entry */
+typedef struct DictSlot
+{
+	int64		key;			/* int64 keys */
+	uint32		hash;
+	uint32		entry;			/* entry number + 1; 0 = empty */
+} DictSlot;
+
+/* a short key cached inline, so a hit reads no other memory */
+#define RECENT_BYTES 20
+typedef struct RecentKey
+{
+	uint32		entry;			/* entry number + 1; 0 = empty */
+	uint32		len;
+	char		bytes[RECENT_BYTES];
+} RecentKey;
+
 typedef struct KeyDict
 {
+	/* read on every lookup */
+	uint32		mask;			/* hash slots - 1 */
+	uint32		last_entry;		/* int64 keys: entry + 1 of the last key found */
+	int64		last_key;
+	DictSlot   *slots;
+	RecentKey	recent[16];		/* byte keys: recent short keys */
+	/* read when adding a key */
 	bool		bytes;			/* byte-string keys (else int64) */
 	uint32		n;				/* number of keys */
 	uint32		cap;			/* allocated entries */
-	uint32		mask;			/* hash slots - 1 */
-	uint32	   *slots;			/* entry number + 1; 0 = empty */
-	uint32	   *hashes;			/* hash of each entry */
 	int64	   *ints;			/* integer keys */
 	Size	   *offs;			/* byte keys: start of entry i in arena;
 								 * offs[n] is the end */
 	char	   *arena;
 	Size		arena_cap;
-	uint32		hint;			/* entry + 1 of the last key found */
-	uint32		recent[16];		/* entry + 1 by a cheap hash of short keys */
 	MemoryContext cxt;
 } KeyDict;
 
 typedef struct ActivityBuilder
 {
 	ExpandedObjectHeader hdr;
-	int			magic;
-	uint8		id_type;		/* 0 until the first user is added */
-	KeyDict		users;
-	KeyDict		features;		/* named features; code = entry + 1 */
 
 	/*
+	 * What every row reads comes first, to touch few cache lines: hash
+	 * aggregation interleaves the rows of thousands of builders.
+	 *
 	 * Triples as packed keys: user << ushift | feature << dbits | day -
 	 * day_base.  keys[0 .. nsorted) is sorted and free of duplicates; the
 	 * rest is appended in arrival order until the next compaction.
 	 */
+	int32		magic;
+	uint8		id_type;
+	uint8		fbits;
+	uint8		dbits;
+	uint8		ushift;			/* fbits + dbits */
 	uint64	   *keys;
 	Size		nkeys;
 	Size		nsorted;
 	Size		capkeys;
-	int			fbits;
-	int			dbits;
-	int			ushift;			/* fbits + dbits */
 	int64		day_base;
-
 	/* cached stored form; NULL when the set changed since it was built */
 	struct varlena *flat;
+
+	KeyDict		users;
+	KeyDict		features;		/* named features; code = entry + 1 */
 } ActivityBuilder;
 
 extern ActivityBuilder *builder_create(MemoryContext cxt, uint8 id_type, bool own_context);
