@@ -143,19 +143,6 @@ r_varint(const uint8 **pp, const uint8 *end)
  * ----------------------------------------------------------------
  */
 
-static inline uint32
-hash_int64_key(int64 k)
-{
-	uint64		h = (uint64) k;
-
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
-}
-
 static void
 dict_init(KeyDict *d, bool bytes, MemoryContext cxt)
 {

@@ -203,8 +203,9 @@ agg_context(FunctionCallInfo fcinfo, const char *fname)
 
 /*
  * activity_agg(user_id, day [, feature]): one row.  Rows with a NULL user
- * or day are skipped before anything is added, so every user and feature
- * in the dictionaries has at least one triple.
+ * or day are skipped before anything is added, and an infinite day fails
+ * before its feature or user is, so every user and feature in the
+ * dictionaries has at least one triple.
  */
 static inline Datum
 activity_trans(FunctionCallInfo fcinfo, uint8 id_type, bool tstz)
@@ -221,8 +222,18 @@ activity_trans(FunctionCallInfo fcinfo, uint8 id_type, bool tstz)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	day = tstz ? tstz_to_day(PG_GETARG_TIMESTAMPTZ(2)) : date_to_day(PG_GETARG_DATEADT(2));
 	b = agg_state(fcinfo, id_type, aggcxt);
+	if (id_type == ACT_ID_INT4)
+		builder_prefetch_int(b, PG_GETARG_INT32(1));
+	else if (id_type == ACT_ID_INT8)
+		builder_prefetch_int(b, PG_GETARG_INT64(1));
+	day = tstz ? tstz_to_day(PG_GETARG_TIMESTAMPTZ(2)) : date_to_day(PG_GETARG_DATEADT(2));
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		text	   *f = PG_GETARG_TEXT_PP(3);
+
+		feature = builder_feature(b, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
+	}
 
 	switch (id_type)
 	{
@@ -242,12 +253,6 @@ activity_trans(FunctionCallInfo fcinfo, uint8 id_type, bool tstz)
 		default:
 			user = builder_user_bytes(b, (const char *) PG_GETARG_UUID_P(1)->data, UUID_LEN);
 			break;
-	}
-	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
-	{
-		text	   *f = PG_GETARG_TEXT_PP(3);
-
-		feature = builder_feature(b, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
 	}
 	builder_add(b, user, feature, day);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
