@@ -7,7 +7,6 @@
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/date.h"
-#include "utils/lsyscache.h"
 
 #include "args.h"
 
