@@ -68,11 +68,11 @@ arg_positive(FunctionCallInfo fcinfo, int argno, const char *name)
 bool
 arg_window(FunctionCallInfo fcinfo, int as_of_arg, int days_arg, Window *w)
 {
-	if (PG_ARGISNULL(days_arg))
+	/* like a STRICT function: a NULL gives NULL before anything is checked */
+	if (PG_ARGISNULL(days_arg) || PG_ARGISNULL(as_of_arg))
 		return false;
 	w->days = arg_positive(fcinfo, days_arg, "days");
-	if (!arg_as_of(fcinfo, as_of_arg, &w->hi))
-		return false;
+	arg_as_of(fcinfo, as_of_arg, &w->hi);
 	w->lo = (int64) w->hi - w->days;
 	return true;
 }

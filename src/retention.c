@@ -86,6 +86,8 @@ static bool
 checkpoint_args(FunctionCallInfo fcinfo, int days_arg, int width_arg, int as_of_arg,
 				Checkpoints *cp)
 {
+	if (PG_ARGISNULL(days_arg) || PG_ARGISNULL(as_of_arg))
+		return false;
 	cp->width = 0;
 	if (!PG_ARGISNULL(width_arg))
 	{
@@ -153,7 +155,7 @@ activity_retention(PG_FUNCTION_ARGS)
 	RetentionCounts rc;
 
 	act_init_srf(fcinfo);
-	if (!checkpoint_args(fcinfo, 1, 2, 3, &cp) || !arg_activity(fcinfo, &v))
+	if (!arg_activity(fcinfo, &v) || !checkpoint_args(fcinfo, 1, 2, 3, &cp))
 		return (Datum) 0;
 	arg_date_bound(fcinfo, 5, &cp.cohort_from);
 	arg_date_bound(fcinfo, 6, &cp.cohort_to);
@@ -170,7 +172,7 @@ activity_retention_rate(PG_FUNCTION_ARGS)
 	RetentionCounts rc;
 	int32		day;
 
-	if (PG_ARGISNULL(1))
+	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	day = PG_GETARG_INT32(1);
 	if (day < 0)
@@ -182,8 +184,7 @@ activity_retention_rate(PG_FUNCTION_ARGS)
 		if (cp.width < 1)
 			invalid_argument("width", "at least 1, or NULL for unbounded", cp.width);
 	}
-	if (!arg_as_of(fcinfo, 3, &cp.as_of) || !arg_activity(fcinfo, &v))
-		PG_RETURN_NULL();
+	arg_as_of(fcinfo, 3, &cp.as_of);
 	cp.n = 1;
 	cp.day = &day;
 	cp.cohort_from = PG_INT64_MIN;
@@ -206,7 +207,7 @@ activity_feature_retention(PG_FUNCTION_ARGS)
 	uint32		f;
 
 	act_init_srf(fcinfo);
-	if (!checkpoint_args(fcinfo, 1, 2, 3, &cp) || !arg_activity(fcinfo, &v))
+	if (!arg_activity(fcinfo, &v) || !checkpoint_args(fcinfo, 1, 2, 3, &cp))
 		return (Datum) 0;
 	rc = palloc(((Size) v.nfeatures + 1) * sizeof(RetentionCounts));
 	for (f = 0; f <= v.nfeatures; f++)
@@ -342,12 +343,11 @@ typedef struct PeriodArgs
 static bool
 period_args(FunctionCallInfo fcinfo, ActivityView *v, PeriodArgs *pa)
 {
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (!arg_activity(fcinfo, v) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		return false;
 	pa->kind = arg_period(fcinfo, 1);
 	pa->periods = arg_positive(fcinfo, 2, "periods");
-	if (!arg_as_of(fcinfo, 3, &pa->as_of) || !arg_activity(fcinfo, v))
-		return false;
+	arg_as_of(fcinfo, 3, &pa->as_of);
 	pa->last = last_ended_period(pa->kind, pa->as_of);
 	pa->first = pa->last - pa->periods + 1;
 	return true;
@@ -551,11 +551,10 @@ activity_time_to_feature(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {false, false, true, true};
 
-	if (PG_ARGISNULL(1))
+	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
 	n = arg_positive(fcinfo, 1, "n");
-	if (!arg_as_of(fcinfo, 2, &as_of) || !arg_activity(fcinfo, &v))
-		PG_RETURN_NULL();
+	arg_as_of(fcinfo, 2, &as_of);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	tupdesc = BlessTupleDesc(tupdesc);

@@ -171,9 +171,10 @@ activity_seat_activation(PG_FUNCTION_ARGS)
 				users = 0;
 	int32		as_of;
 
-	if (!arg_activity(fcinfo, &v) || !arg_seats(fcinfo, 1, &seats) ||
-		!arg_as_of(fcinfo, 2, &as_of) || seats == 0)
+	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(2) || !arg_seats(fcinfo, 1, &seats) ||
+		seats == 0)
 		PG_RETURN_NULL();
+	arg_as_of(fcinfo, 2, &as_of);
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
 		if (cursor_user_days(&c, FEATURE_ANY, as_of) > 0)

@@ -85,11 +85,10 @@ activity_dormant_users(PG_FUNCTION_ARGS)
 	int64		users,
 				quiet;
 
-	if (PG_ARGISNULL(2))
+	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
 	quiet_days = arg_positive(fcinfo, 2, "quiet_days");
-	if (!arg_as_of(fcinfo, 1, &as_of) || !arg_activity(fcinfo, &v))
-		PG_RETURN_NULL();
+	arg_as_of(fcinfo, 1, &as_of);
 	quiet_users(&v, arg_feature(fcinfo, 3, &v), as_of, quiet_days, true, &users, &quiet);
 	PG_RETURN_INT64(quiet);
 }
@@ -103,12 +102,11 @@ activity_abandonment_rate(PG_FUNCTION_ARGS)
 	int64		users,
 				quiet;
 
-	if (PG_ARGISNULL(3))
+	/* a NULL feature is any activity (SPEC 2.3) */
+	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	quiet_days = arg_positive(fcinfo, 3, "quiet_days");
-	/* a NULL feature is any activity (SPEC 2.3) */
-	if (!arg_as_of(fcinfo, 2, &as_of) || !arg_activity(fcinfo, &v))
-		PG_RETURN_NULL();
+	arg_as_of(fcinfo, 2, &as_of);
 	quiet_users(&v, arg_feature(fcinfo, 1, &v), as_of, quiet_days, false, &users, &quiet);
 	if (users == 0)
 		PG_RETURN_NULL();

@@ -125,10 +125,8 @@ activity_adoption_rate(PG_FUNCTION_ARGS)
 	int64		seats;
 	int64		active;
 
-	if (!arg_activity(fcinfo, &v) || !arg_seats(fcinfo, 1, &seats) ||
-		!arg_window(fcinfo, 2, 3, &w))
-		PG_RETURN_NULL();
-	if (seats == 0)
+	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		!arg_seats(fcinfo, 1, &seats) || !arg_window(fcinfo, 2, 3, &w) || seats == 0)
 		PG_RETURN_NULL();
 	active = count_active(&v, arg_feature(fcinfo, 4, &v), w.lo, w.hi);
 	PG_RETURN_FLOAT8((double) active / (double) seats);
