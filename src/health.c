@@ -98,6 +98,85 @@ object_pairs(JsonbContainer *obj, JsonPairs *out)
 }
 
 /*
+ * numeric to float8 without the round trip through decimal text that
+ * numeric_float8 takes, for the values signals hold.  A numeric is a sign,
+ * a weight and base-10000 digits; with at most four digits their integer
+ * value M is below 10^16, and when M <= 2^53 and the power of ten e is
+ * within 10^-22 .. 10^22, both are exact doubles and M * 10^e (or
+ * M / 10^-e) is correctly rounded, as float8in's strtod is (Clinger's fast
+ * path).  Everything else goes through numeric_float8_no_overflow.  The
+ * layout read here is numeric's stored format, which stays fixed across
+ * releases because it is on disk (pg_upgrade keeps it).
+ */
+static double
+numeric_to_double(Numeric num)
+{
+	static const double p10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	const uint8 *p = (const uint8 *) VARDATA_ANY(num);
+	Size		len = VARSIZE_ANY_EXHDR(num);
+	uint16		header;
+	int			weight,
+				ndigits,
+				e,
+				i;
+	bool		negative;
+	uint64		m = 0;
+	double		d;
+
+	if (len < sizeof(uint16))
+		goto slow;
+	memcpy(&header, p, sizeof(uint16));
+	if ((header & 0xC000) == 0xC000)
+		goto slow;				/* NaN or an infinity */
+	if (header & 0x8000)
+	{
+		/* short format: sign, display scale and weight in the header */
+		negative = (header & 0x2000) != 0;
+		weight = (header & 0x003F) | ((header & 0x0040) ? ~0x003F : 0);
+		p += sizeof(uint16);
+		len -= sizeof(uint16);
+	}
+	else
+	{
+		int16		w;
+
+		if (len < 2 * sizeof(uint16))
+			goto slow;
+		negative = (header & 0xC000) == 0x4000;
+		memcpy(&w, p + sizeof(uint16), sizeof(int16));
+		weight = w;
+		p += 2 * sizeof(uint16);
+		len -= 2 * sizeof(uint16);
+	}
+	ndigits = (int) (len / sizeof(int16));
+	if (ndigits == 0)
+		return 0.0;
+	if (ndigits > 4)
+		goto slow;
+	for (i = 0; i < ndigits; i++)
+	{
+		int16		digit;
+
+		memcpy(&digit, p + i * sizeof(int16), sizeof(int16));
+		if (digit < 0 || digit > 9999)
+			goto slow;
+		m = m * 10000 + (uint64) digit;
+	}
+	e = 4 * (weight - ndigits + 1);
+	if (m > (UINT64CONST(1) << 53) || e < -22 || e > 22)
+		goto slow;
+	d = e >= 0 ? (double) m * p10[e] : (double) m / p10[-e];
+	return negative ? -d : d;
+
+slow:
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+											  NumericGetDatum(num)));
+}
+
+/*
  * A JSON number as a float8; false when it is not a number.  what names it
  * in the error raised when it is out of the range of float8.
  */
@@ -106,8 +185,7 @@ json_number(const JsonbValue *v, double *d, const char *what)
 {
 	if (v->type != jbvNumeric)
 		return false;
-	*d = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
-											NumericGetDatum(v->val.numeric)));
+	*d = numeric_to_double(v->val.numeric);
 	if (!isfinite(*d))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
