@@ -832,9 +832,44 @@ builder_add_flat(ActivityBuilder *b, const struct varlena *flat)
 	pfree(fmap);
 }
 
+/* writes (or, with w->out NULL, counts) the user-id section */
+static void
+encode_ids(ActivityBuilder *b, Writer *w)
+{
+	KeyDict    *ud = &b->users;
+	uint32		e;
+
+	for (e = 0; e < ud->n; e++)
+	{
+		Size		len;
+		const char *k;
+
+		switch (b->id_type)
+		{
+			case ACT_ID_INT4:
+			case ACT_ID_INT8:
+				if (e == 0)
+					w_varint(w, zigzag(ud->ints[0]));
+				else
+					w_varint(w, (uint64) ud->ints[e] - (uint64) ud->ints[e - 1] - 1);
+				break;
+			case ACT_ID_TEXT:
+				k = dict_bytes(ud, e, &len);
+				w_varint(w, len);
+				w_bytes(w, k, len);
+				break;
+			case ACT_ID_UUID:
+				k = dict_bytes(ud, e, &len);
+				w_bytes(w, k, UUID_LEN);
+				break;
+		}
+	}
+}
+
 /*
  * Encodes the sorted, canonical keys; with w->out NULL it only counts the
- * bytes.  The dictionaries are in key order (see builder_flatten).
+ * bytes.  The dictionaries are in key order (see builder_flatten), and
+ * ids_len is the size of the user-id section (encode_ids).
  */
 static void
 builder_encode(ActivityBuilder *b, Writer *w, int32 min_day, int32 max_day,
@@ -862,34 +897,9 @@ builder_encode(ActivityBuilder *b, Writer *w, int32 min_day, int32 max_day,
 	w_varint(w, ids_len);
 
 	start = w->len;
-	for (e = 0; e < ud->n; e++)
-	{
-		Size		len;
-		const char *k;
-
-		switch (b->id_type)
-		{
-			case ACT_ID_INT4:
-			case ACT_ID_INT8:
-				if (e == 0)
-					w_varint(w, zigzag(ud->ints[0]));
-				else
-					w_varint(w, (uint64) ud->ints[e] - (uint64) ud->ints[e - 1] - 1);
-				break;
-			case ACT_ID_TEXT:
-				k = dict_bytes(ud, e, &len);
-				w_varint(w, len);
-				w_bytes(w, k, len);
-				break;
-			case ACT_ID_UUID:
-				k = dict_bytes(ud, e, &len);
-				w_bytes(w, k, UUID_LEN);
-				break;
-		}
-	}
-	if (w->len - start != ids_len && w->out)
+	encode_ids(b, w);
+	if (w->len - start != ids_len)
 		elog(ERROR, "activity encoding: user-id section changed size");
-	ids_len = w->len - start;
 
 	for (e = 0; e < fd->n; e++)
 	{
@@ -1010,32 +1020,9 @@ builder_flatten(ActivityBuilder *b)
 		max_day = (int32) ((int64) hi + b->day_base);
 	}
 
-	/* size the user-id section, then everything, then write */
-	builder_encode(b, &w, min_day, max_day, 0);
-	ids_len = 0;
-	{
-		Writer		wi = {NULL, 0};
-		Size		e;
-
-		for (e = 0; e < b->users.n; e++)
-		{
-			Size		len;
-
-			if (b->id_type == ACT_ID_TEXT)
-			{
-				dict_bytes(&b->users, e, &len);
-				w_varint(&wi, len);
-				wi.len += len;
-			}
-			else if (b->id_type == ACT_ID_UUID)
-				wi.len += UUID_LEN;
-			else if (e == 0)
-				w_varint(&wi, zigzag(b->users.ints[0]));
-			else
-				w_varint(&wi, (uint64) b->users.ints[e] - (uint64) b->users.ints[e - 1] - 1);
-		}
-		ids_len = wi.len;
-	}
+	/* size the user-id section, then the whole value, then write it */
+	encode_ids(b, &w);
+	ids_len = w.len;
 	w.len = 0;
 	builder_encode(b, &w, min_day, max_day, ids_len);
 	if (w.len > MaxAllocSize - VARHDRSZ)
