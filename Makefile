@@ -18,3 +18,11 @@ include $(PGXS)
 
 # every object depends on the shared headers (PGXS does not track them)
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
+
+# make dist: the PGXN release archive $(EXTENSION)-$(EXTVERSION).zip, made
+# from the committed tree (HEAD) by git archive; .gitattributes names the
+# development-only files it leaves out
+DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
+.PHONY: dist
+dist:
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DISTFILE) HEAD
