@@ -211,7 +211,8 @@ dict_reserve(KeyDict *d, Size extra_bytes)
 	}
 	if ((Size) (d->n + 1) * 2 > (Size) d->mask + 1)
 		dict_rehash(d, d->slots ? (d->mask + 1) * 2 : 32);
-	if (d->bytes && d->offs[d->n] + extra_bytes > d->arena_cap)
+	/* an arena even for an empty first key: no pointer arithmetic on NULL */
+	if (d->bytes && (d->arena == NULL || d->offs[d->n] + extra_bytes > d->arena_cap))
 	{
 		Size		cap = Max(d->arena_cap * 2, d->offs[d->n] + extra_bytes);
 
@@ -1543,8 +1544,10 @@ activity_validate(const uint8 *data, Size len, int code)
 	if (ntriples > 0)
 	{
 		min_day = unzigzag(v_varint(&v));
+		if (!IS_VALID_DATE(min_day))
+			invalid(&v, "Day out of range.");
 		max_day = min_day + (int64) v_count(&v, PG_INT32_MAX, "Day range out of range.");
-		if (!IS_VALID_DATE(min_day) || !IS_VALID_DATE(max_day))
+		if (!IS_VALID_DATE(max_day))
 			invalid(&v, "Day out of range.");
 	}
 	else if (nusers > 0)
@@ -1568,7 +1571,8 @@ activity_validate(const uint8 *data, Size len, int code)
 
 				if (d >= (uint64) PG_INT64_MAX - (uint64) prev_id)
 					invalid(&v, "User id out of range.");
-				id = prev_id + (int64) d + 1;
+				/* in uint64: the sum fits, d alone may not fit in int64 */
+				id = (int64) ((uint64) prev_id + d + 1);
 			}
 			if (id_type == ACT_ID_INT4 && (id < PG_INT32_MIN || id > PG_INT32_MAX))
 				invalid(&v, "User id out of range for integer.");

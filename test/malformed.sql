@@ -379,6 +379,131 @@ FROM fuzz_bin GROUP BY 1;
 SELECT 1 AS still_alive;
 
 -- ------------------------------------------------------------------
+-- 3b. Oversized values, each through activity_in (22P02) and through
+-- COPY (FORMAT binary) into activity_recv (22P03): counts that claim far
+-- more users, features, triples, days or bytes than the value holds,
+-- numbers past 64 bits, and multi-megabyte garbage.
+-- ------------------------------------------------------------------
+-- LEB128 varint of a non-negative number (numeric: up to 2^64 and past)
+CREATE FUNCTION pg_temp.varint(n numeric) RETURNS bytea
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    r bytea := '\x';
+    b int;
+BEGIN
+    LOOP
+        b := (n % 128)::int;
+        n := trunc(n / 128);
+        IF n = 0 THEN
+            RETURN r || set_byte('\x00'::bytea, 0, b);
+        END IF;
+        r := r || set_byte('\x00'::bytea, 0, b | 128);
+    END LOOP;
+END $$;
+CREATE FUNCTION pg_temp.v(VARIADIC n numeric[]) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT string_agg(pg_temp.varint(x), '\x'::bytea ORDER BY i) FROM unnest(n) WITH ORDINALITY u(x, i)
+$$;
+-- n bytes of garbage (deterministic)
+CREATE FUNCTION pg_temp.garbage(n int) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT substr(decode(string_agg(md5(i::text), '' ORDER BY i), 'hex'), 1, n)
+    FROM generate_series(0, n / 16) i
+$$;
+
+DO $$
+BEGIN
+    IF pg_temp.v(0, 1, 127, 128, 300) <> '\x00017f8001ac02'::bytea
+       OR pg_temp.varint(2::numeric ^ 64 - 1) <> '\xffffffffffffffffff01'::bytea THEN
+        RAISE EXCEPTION 'pg_temp.varint is wrong';
+    END IF;
+END $$;
+
+-- header of a bigint value: version 1, user-id type 2 (bigint)
+CREATE TEMP TABLE oversized (what text, bytes bytea);
+INSERT INTO oversized VALUES
+    -- counts far beyond the value's bytes
+    ('a million users and triples in 20 bytes',
+     '\x0102'::bytea || pg_temp.v(1000000, 0, 1000000, 0, 0, 0) || '\x0000000000000000000000'::bytea),
+    ('2^32 features', '\x0102'::bytea || pg_temp.v(1, 4294967296, 4294967296, 0, 0, 1, 0) || '\x0000'::bytea),
+    ('2^63 triples', '\x0102'::bytea || pg_temp.v(1, 0, 2::numeric ^ 63, 0, 0, 1, 0, 1, 0, 0, 0)),
+    ('2^64 - 1 users', '\x0102'::bytea || pg_temp.v(2::numeric ^ 64 - 1, 0, 2::numeric ^ 64 - 1) || '\x000000'::bytea),
+    -- counts within the byte length, bytes missing behind them
+    ('4000 users and triples claimed, zeros behind',
+     '\x0102'::bytea || pg_temp.v(4000, 0, 4000, 0, 0, 0) || decode(repeat('00', 4090), 'hex')),
+    ('4000 users and triples claimed, ids but no pairs',
+     '\x0102'::bytea || pg_temp.v(4000, 0, 4000, 0, 0, 4000) || decode(repeat('00', 4000), 'hex')),
+    ('user-id section of 2^62 bytes', '\x0102'::bytea || pg_temp.v(1, 0, 1, 0, 0, 2::numeric ^ 62, 2, 1, 0, 0, 0)),
+    ('text user id of 2^40 bytes', '\x0103'::bytea || pg_temp.v(1, 0, 1, 0, 0, 6, 2::numeric ^ 40) || '\x616263'::bytea),
+    ('feature name of 2^40 bytes', '\x0102'::bytea || pg_temp.v(1, 1, 1, 0, 0, 1, 0, 2::numeric ^ 40) || '\x616263'::bytea),
+    ('2^32 pairs for a user', '\x0102'::bytea || pg_temp.v(1, 0, 1, 0, 0, 1, 0, 4294967296, 0, 0, 0)),
+    ('2^32 days in a pair', '\x0102'::bytea || pg_temp.v(1, 0, 1, 0, 0, 1, 0, 1, 0, 4294967295, 0)),
+    ('day range of 2^31 days', '\x0102'::bytea || pg_temp.v(1, 0, 1, 0, 2147483648, 1, 0, 1, 0, 0, 0)),
+    ('first day 2^62', '\x0102'::bytea || pg_temp.v(1, 0, 1, 2::numeric ^ 62, 0, 1, 0, 1, 0, 0, 0)),
+    ('first day 2^64 - 1 (zigzag: -2^63)', '\x0102'::bytea || pg_temp.v(1, 0, 1, 2::numeric ^ 64 - 1, 0, 1, 0, 1, 0, 0, 0)),
+    ('first day just past the last date (5874898-01-01)', '\x0102'::bytea || pg_temp.v(1, 0, 1, 2 * 2145031949::numeric, 0, 1, 0, 1, 0, 0, 0)),
+    ('last day just past the last date', '\x0102'::bytea || pg_temp.v(1, 0, 1, 0, 2145031949, 1, 0, 1, 0, 0, 0)),
+    ('user id delta 2^64 - 1 after -1', '\x0102'::bytea || pg_temp.v(2, 0, 2, 0, 0, 11, 1, 2::numeric ^ 64 - 1, 1, 0, 0, 0, 1, 0, 0, 0)),
+    -- numbers past 64 bits
+    ('varint of 65 bits', '\x0102'::bytea || '\xffffffffffffffffff02'::bytea || pg_temp.v(0, 1, 0, 0, 0)),
+    ('varint of 20 bytes', '\x0102'::bytea || decode(repeat('80', 19) || '00', 'hex') || pg_temp.v(0, 0, 0)),
+    ('varint running to the end, 64 kB', '\x0102'::bytea || decode(repeat('ff', 65536), 'hex')),
+    -- multi-megabyte values
+    ('4 MB of garbage', '\x0102'::bytea || pg_temp.garbage(4 * 1024 * 1024)),
+    ('4 MB of garbage behind plausible counts',
+     '\x0102'::bytea || pg_temp.v(100000, 10, 1000000, 0, 3650, 200000) || pg_temp.garbage(4 * 1024 * 1024)),
+    ('4 MB of zeros', '\x0102'::bytea || decode(repeat('00', 4 * 1024 * 1024), 'hex')),
+    ('a valid value followed by 4 MB', (SELECT bytes FROM parts WHERE name = 'bigint') || pg_temp.garbage(4 * 1024 * 1024));
+
+DO $$
+DECLARE
+    m   record;
+    f   text := current_setting('adoption_test.fuzzfile');
+    st  text;
+    msg text;
+    res text;
+    ntext int := 0;
+    nbin  int := 0;
+BEGIN
+    FOR m IN SELECT * FROM oversized LOOP
+        IF m.bytes IS NULL THEN
+            RAISE EXCEPTION 'oversized case % could not be built', m.what;
+        END IF;
+        res := pg_temp.try_text(pg_temp.as_text('1', m.bytes));
+        ntext := ntext + 1;
+        IF res NOT LIKE '22P02 %' THEN
+            INSERT INTO failures VALUES ('oversized, as text, must give 22P02: ' || m.what, left(encode(m.bytes, 'hex'), 200), res);
+        END IF;
+        EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', m.bytes, f);
+        BEGIN
+            TRUNCATE recv_one;
+            EXECUTE format('COPY recv_one FROM %L WITH (FORMAT binary)', f);
+            res := 'ok';
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            res := st || ' ' || msg;
+        END;
+        nbin := nbin + 1;
+        IF res NOT LIKE '22P03 %' THEN
+            INSERT INTO failures VALUES ('oversized, through COPY binary, must give 22P03: ' || m.what, left(encode(m.bytes, 'hex'), 200), res);
+        END IF;
+    END LOOP;
+    INSERT INTO counts VALUES ('oversized: text', ntext), ('oversized: binary', nbin);
+END $$;
+
+-- multi-megabyte text that is not even base64
+INSERT INTO failures
+SELECT 'oversized text must give 22P02: ' || what, left(input, 100), outcome
+FROM (SELECT what, input, pg_temp.try_text(input) AS outcome FROM (VALUES
+        ('4 MB not a multiple of 4', '1:' || repeat('A', 4 * 1024 * 1024 + 1)),
+        ('4 MB of "A" (zero bytes)', '1:' || repeat('A', 4 * 1024 * 1024)),
+        ('4 MB with a bad character at the end', '1:AQID' || repeat('A', 4 * 1024 * 1024) || '!!!!'),
+        ('4 MB version number', repeat('9', 4 * 1024 * 1024) || ':AQIAAAA=')) t(what, input)) o
+WHERE outcome NOT LIKE '22P02 %';
+
+SELECT 1 AS still_alive;
+
+-- ------------------------------------------------------------------
 -- 4. Invalid accessor arguments: SQLSTATE 22023, a message naming the
 -- argument
 -- ------------------------------------------------------------------
@@ -485,7 +610,8 @@ BEGIN
     END IF;
     IF (SELECT sum(n) FROM counts WHERE what LIKE 'text fuzz%') < 500
        OR (SELECT sum(n) FROM counts WHERE what LIKE 'binary fuzz%') < 100
-       OR (SELECT n FROM counts WHERE what = 'text fuzz: rejected') < 100 THEN
+       OR (SELECT n FROM counts WHERE what = 'text fuzz: rejected') < 100
+       OR (SELECT sum(n) FROM counts WHERE what LIKE 'oversized%') < 40 THEN
         RAISE EXCEPTION 'malformed: the fuzzing ran too few cases';
     END IF;
 END $$;
