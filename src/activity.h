@@ -130,6 +130,11 @@ typedef struct ActivityBuilder
 	int64		day_base;
 	/* cached stored form; NULL when the set changed since it was built */
 	struct varlena *flat;
+	/* stored values added but not merged yet (builder_add_flat) */
+	char	   *pend;			/* copies, each at an int-aligned offset */
+	Size		pend_len;
+	Size		pend_cap;
+	uint32		npend;
 
 	KeyDict		users;
 	KeyDict		features;		/* named features; code = entry + 1 */
@@ -141,6 +146,7 @@ extern uint32 builder_user_int(ActivityBuilder *b, int64 id);
 extern uint32 builder_user_bytes(ActivityBuilder *b, const char *id, Size len);
 extern uint32 builder_feature(ActivityBuilder *b, const char *name, Size len);
 extern void builder_add_flat(ActivityBuilder *b, const struct varlena *flat);
+extern void builder_merge(ActivityBuilder *b);
 extern struct varlena *builder_flatten(ActivityBuilder *b);
 
 static inline uint32
