@@ -273,21 +273,6 @@ dict_int(KeyDict *d, int64 key)
 	return e;
 }
 
-/*
- * A slot of the recent-keys cache: a cheap hash of the key's length and
- * some of its bytes.  Feature names are few and short, so nearly every
- * lookup of one ends there, without hash_bytes or the arena.
- */
-static inline RecentKey *
-recent_slot(KeyDict *d, const char *key, Size len)
-{
-	uint32		x = (uint32) len;
-
-	if (len > 0)
-		x = x * 31 + (uint8) key[0] * 7 + (uint8) key[len - 1] * 3 + (uint8) key[len / 2];
-	return &d->recent[x & (lengthof(d->recent) - 1)];
-}
-
 static inline void
 recent_set(RecentKey *r, const char *key, Size len, uint32 e)
 {

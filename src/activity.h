@@ -178,6 +178,30 @@ builder_prefetch_int(const ActivityBuilder *b, int64 id)
 #endif
 }
 
+/*
+ * A slot of a byte dictionary's recent-keys cache: a cheap hash of the
+ * key's length and some of its bytes.  Feature names are few and short, so
+ * nearly every lookup of one ends there, without hash_bytes or the arena.
+ */
+static inline RecentKey *
+recent_slot(KeyDict *d, const char *key, Size len)
+{
+	uint32		x = (uint32) len;
+
+	if (len > 0)
+		x = x * 31 + (uint8) key[0] * 7 + (uint8) key[len - 1] * 3 + (uint8) key[len / 2];
+	return &d->recent[x & (lengthof(d->recent) - 1)];
+}
+
+/* the same for a feature name: its recent-keys slot */
+static inline void
+builder_prefetch_feature(ActivityBuilder *b, const char *name, Size len)
+{
+#ifdef __GNUC__
+	__builtin_prefetch(recent_slot(&b->features, name, len));
+#endif
+}
+
 /* add one triple; feature code 0 is "no feature" */
 extern void builder_add_slow(ActivityBuilder *b, uint64 key);
 extern void builder_widen_days(ActivityBuilder *b, int64 day);
