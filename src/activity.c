@@ -19,6 +19,11 @@
 #define BUILDER_MAGIC	0x41435431	/* "ACT1" */
 #define MIN_TAIL		64			/* smallest batch of unsorted keys */
 #define MAX_DICT		((uint32) 0x7FFFFFFF)
+#define MIN_PENDING		((Size) 64 << 20)	/* bytes, see builder_add_flat */
+
+/* an array in the current context, allowed past 1 GB */
+#define huge_array(type, n) \
+	((type *) MemoryContextAllocHuge(CurrentMemoryContext, (Size) (n) * sizeof(type)))
 
 const char *
 activity_id_type_name(int id_type)
@@ -269,21 +274,6 @@ dict_int(KeyDict *d, int64 key)
 	return e;
 }
 
-/*
- * A slot of the recent-keys cache: a cheap hash of the key's length and
- * some of its bytes.  Feature names are few and short, so nearly every
- * lookup of one ends there, without hash_bytes or the arena.
- */
-static inline RecentKey *
-recent_slot(KeyDict *d, const char *key, Size len)
-{
-	uint32		x = (uint32) len;
-
-	if (len > 0)
-		x = x * 31 + (uint8) key[0] * 7 + (uint8) key[len - 1] * 3 + (uint8) key[len / 2];
-	return &d->recent[x & (lengthof(d->recent) - 1)];
-}
-
 static inline void
 recent_set(RecentKey *r, const char *key, Size len, uint32 e)
 {
@@ -436,21 +426,23 @@ dict_canonicalize(KeyDict *d)
  */
 
 /*
- * LSD radix sort of n keys, 8 bits a pass, skipping the bytes in which all
- * keys agree (most of them: user, feature and day numbers are small).
- * Returns whichever of a and tmp holds the result.
+ * LSD radix sort of n keys below 2^bits, skipping the digits in which all
+ * keys agree.  Callers know how many bits their keys use: packed triples
+ * use few, so only a few passes run.  Large inputs take 11-bit digits,
+ * which saves a pass in three at the price of larger counts.  Returns
+ * whichever of a and tmp holds the result.
  */
 static uint64 *
-radix_sort(uint64 *a, uint64 *tmp, Size n)
+radix_sort(uint64 *a, uint64 *tmp, Size n, int bits)
 {
+	int			digit = n < 65536 ? 8 : 11;
+	Size		mask = ((Size) 1 << digit) - 1;
+	int			npasses;
 	Size	   *count;
-	uint64		all_and = ~UINT64CONST(0),
-				all_or = 0,
-				diff;
 	uint64	   *src = a,
 			   *dst = tmp;
 	Size		i;
-	int			byte;
+	int			pass;
 
 	if (n < 48)
 	{
@@ -469,30 +461,29 @@ radix_sort(uint64 *a, uint64 *tmp, Size n)
 		return a;
 	}
 
-	count = palloc0(8 * 256 * sizeof(Size));
+	bits = Min(Max(bits, 1), 64);
+	npasses = (bits + digit - 1) / digit;
+	count = palloc0(npasses * (mask + 1) * sizeof(Size));
 	for (i = 0; i < n; i++)
 	{
 		uint64		k = a[i];
 
-		all_and &= k;
-		all_or |= k;
-		for (byte = 0; byte < 8; byte++)
-			count[byte * 256 + ((k >> (byte * 8)) & 0xFF)]++;
+		for (pass = 0; pass < npasses; pass++)
+			count[pass * (mask + 1) + ((k >> (pass * digit)) & mask)]++;
 	}
-	diff = all_and ^ all_or;
 
-	for (byte = 0; byte < 8; byte++)
+	for (pass = 0; pass < npasses; pass++)
 	{
-		Size	   *c = count + byte * 256;
+		Size	   *c = count + pass * (mask + 1);
 		Size		sum = 0;
-		int			shift = byte * 8;
+		int			shift = pass * digit;
 		uint64	   *swap;
-		int			v;
+		Size		v;
 
-		if (((diff >> shift) & 0xFF) == 0)
-			continue;
+		if (c[(src[0] >> shift) & mask] == n)
+			continue;			/* every key has this digit */
 		CHECK_FOR_INTERRUPTS();
-		for (v = 0; v < 256; v++)
+		for (v = 0; v <= mask; v++)
 		{
 			Size		t = c[v];
 
@@ -500,13 +491,20 @@ radix_sort(uint64 *a, uint64 *tmp, Size n)
 			sum += t;
 		}
 		for (i = 0; i < n; i++)
-			dst[c[(src[i] >> shift) & 0xFF]++] = src[i];
+			dst[c[(src[i] >> shift) & mask]++] = src[i];
 		swap = src;
 		src = dst;
 		dst = swap;
 	}
 	pfree(count);
 	return src;
+}
+
+/* the bits a builder's packed keys use */
+static int
+key_bits(const ActivityBuilder *b)
+{
+	return b->ushift + bitlen64(b->users.n);
 }
 
 static Size
@@ -528,6 +526,7 @@ dedupe_sorted(uint64 *a, Size n)
  * ----------------------------------------------------------------
  */
 
+static struct varlena *builder_flatten_keys(ActivityBuilder *b);
 static Size act_get_flat_size(ExpandedObjectHeader *eohptr);
 static void act_flatten_into(ExpandedObjectHeader *eohptr,
 							 void *result, Size allocated_size);
@@ -689,7 +688,7 @@ builder_compact(ActivityBuilder *b)
 	if (t == 0)
 		return;
 	tmp = MemoryContextAllocHuge(b->hdr.eoh_context, t * sizeof(uint64));
-	tail = radix_sort(b->keys + s, tmp, t);
+	tail = radix_sort(b->keys + s, tmp, t, key_bits(b));
 	t = dedupe_sorted(tail, t);
 	if (s == 0)
 	{
@@ -771,66 +770,378 @@ builder_add_slow(ActivityBuilder *b, uint64 key)
 	b->keys[b->nkeys++] = key;
 }
 
-/* adds every triple of a stored value */
+/* the user-id type and triple count of a stored value, from its header */
+static uint64
+flat_header(const struct varlena *flat, uint8 *id_type)
+{
+	const uint8 *p = (const uint8 *) VARDATA_ANY(flat);
+	const uint8 *end = p + VARSIZE_ANY_EXHDR(flat);
+
+	if (end - p < 2 || p[0] != ACTIVITY_FORMAT_VERSION || !ACT_ID_TYPE_VALID(p[1]))
+		corrupted();
+	*id_type = p[1];
+	p += 2;
+	(void) r_varint(&p, end);	/* users */
+	(void) r_varint(&p, end);	/* features */
+	return r_varint(&p, end);
+}
+
+/*
+ * Adds every triple of a stored value.  The value is only copied here:
+ * rollup adds many small summaries to each group, and merging them one at
+ * a time (hashing each one's users and features into the group's
+ * dictionaries, then sorting again once the users are renumbered in id
+ * order) costs far more than reading them.  builder_merge() merges the
+ * pending values in bulk when the stored form is needed, or as soon as
+ * they take more memory than the builder's keys (or 64 MB), which bounds
+ * their memory and keeps the work amortised O(1) per triple: stored
+ * triples take a few bytes, keys eight.
+ */
 void
 builder_add_flat(ActivityBuilder *b, const struct varlena *flat)
 {
-	ActivityView v;
-	ActivityCursor c;
-	IdReader	r;
-	uint32	   *umap;
-	uint32	   *fmap;
-	uint32		i;
-	MemoryContext oldcxt;
+	uint8		id_type;
+	uint64		ntriples = flat_header(flat, &id_type);
+	Size		len = VARSIZE_ANY(flat);
+	Size		at = INTALIGN(b->pend_len);
 
-	activity_view_init(&v, flat);
-	if (v.id_type != b->id_type)
+	if (id_type != b->id_type)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("cannot merge activity summaries with different user-id types: %s and %s",
 						activity_id_type_name(b->id_type),
-						activity_id_type_name(v.id_type))));
-	if (v.ntriples == 0)
+						activity_id_type_name(id_type))));
+	if (ntriples == 0)
 		return;
-
-	umap = palloc((Size) v.nusers * sizeof(uint32));
-	fmap = palloc(((Size) v.nfeatures + 1) * sizeof(uint32));
-	oldcxt = MemoryContextSwitchTo(b->hdr.eoh_context);
-
-	idreader_init(&r, &v);
-	for (i = 0; i < v.nusers; i++)
+	if (b->flat)
 	{
-		idreader_next(&r);
-		if (r.bytes)
-			umap[i] = builder_user_bytes(b, (const char *) r.bytes, r.len);
-		else
-			umap[i] = builder_user_int(b, r.ival);
+		pfree(b->flat);
+		b->flat = NULL;
 	}
+	if (at + len > b->pend_cap)
+	{
+		Size		cap = Max(Max(b->pend_cap * 2, at + len), 1024);
+
+		if (b->pend)
+			b->pend = repalloc_huge(b->pend, cap);
+		else
+			b->pend = MemoryContextAllocHuge(b->hdr.eoh_context, cap);
+		b->pend_cap = cap;
+	}
+	memcpy(b->pend + at, flat, len);
+	b->pend_len = at + len;
+	b->npend++;
+	/* pending copies never take more memory than the keys (8 bytes each) */
+	if (b->pend_len > Max(b->capkeys * sizeof(uint64), MIN_PENDING))
+		builder_merge(b);
+}
+
+/* empties a builder's set, keeping its key buffer */
+static void
+builder_clear(ActivityBuilder *b)
+{
+	KeyDict    *dicts[2] = {&b->users, &b->features};
+	int			i;
+
+	for (i = 0; i < 2; i++)
+	{
+		KeyDict    *d = dicts[i];
+
+		if (d->slots)
+			pfree(d->slots);
+		if (d->ints)
+			pfree(d->ints);
+		if (d->offs)
+			pfree(d->offs);
+		if (d->arena)
+			pfree(d->arena);
+		dict_init(d, d->bytes, d->cxt);
+	}
+	b->nkeys = b->nsorted = 0;
+	b->fbits = 8;
+	b->dbits = 16;
+	b->ushift = b->fbits + b->dbits;
+	b->day_base = -(INT64CONST(1) << 15);
+}
+
+/* a dictionary entry against a view's current user id */
+static inline int
+cmp_user(const KeyDict *d, uint32 e, const IdReader *r)
+{
+	Size		len;
+	const char *k;
+
+	if (!d->bytes)
+		return (d->ints[e] > r->ival) - (d->ints[e] < r->ival);
+	k = dict_bytes(d, e, &len);
+	return cmp_bytes(k, len, (const char *) r->bytes, r->len);
+}
+
+/*
+ * The number of a view's current user in the merged, sorted user
+ * dictionary, searched for from the previous user's number on: a view's
+ * users are in id order, so a gallop from there finds it in a few steps,
+ * in memory read in order.
+ */
+static uint32
+find_user(const KeyDict *d, const IdReader *r, uint32 from)
+{
+	uint32		lo = from,
+				step = 1,
+				hi;
+
+	while (lo + step < d->n && cmp_user(d, lo + step, r) <= 0)
+	{
+		lo += step;
+		step *= 2;
+	}
+	hi = Min((uint64) lo + step, d->n);
+	/* the user is in [lo, hi) */
+	while (lo < hi)
+	{
+		uint32		mid = lo + (hi - lo) / 2;
+		int			c = cmp_user(d, mid, r);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	elog(ERROR, "activity merge: a user is missing from the merged dictionary");
+	return 0;
+}
+
+/*
+ * Fills the empty user dictionary with the union of the views' users and
+ * numbers them in id order, so that the merged keys are canonical from
+ * the start and need no renumbering when flattened.  Integer ids are
+ * sorted by radix on their offsets from the smallest, so that only the
+ * bits in which they differ cost a pass.
+ */
+static void
+merge_users(ActivityBuilder *b, const ActivityView *views, int nviews)
+{
+	IdReader	r;
+	int			k;
+
+	if (!b->users.bytes)
+	{
+		Size		total = 0,
+					n = 0,
+					i;
+		int64		lo = PG_INT64_MAX,
+					hi = PG_INT64_MIN;
+		uint64	   *ids;
+		uint64	   *tmp;
+		uint64	   *sorted;
+
+		for (k = 0; k < nviews; k++)
+			total += views[k].nusers;
+		ids = huge_array(uint64, total);
+		tmp = huge_array(uint64, total);
+		for (k = 0; k < nviews; k++)
+			for (idreader_init(&r, &views[k]); r.left > 0;)
+			{
+				idreader_next(&r);
+				ids[n++] = (uint64) r.ival;
+				lo = Min(lo, r.ival);
+				hi = Max(hi, r.ival);
+			}
+		for (i = 0; i < n; i++)
+			ids[i] -= (uint64) lo;
+		sorted = radix_sort(ids, tmp, n, bitlen64((uint64) hi - (uint64) lo));
+		n = dedupe_sorted(sorted, n);
+		for (i = 0; i < n; i++)
+			(void) builder_user_int(b, (int64) (sorted[i] + (uint64) lo));
+		pfree(ids);
+		pfree(tmp);
+	}
+	else
+	{
+		uint32	   *ranks;
+
+		for (k = 0; k < nviews; k++)
+			for (idreader_init(&r, &views[k]); r.left > 0;)
+			{
+				idreader_next(&r);
+				(void) builder_user_bytes(b, (const char *) r.bytes, r.len);
+			}
+		ranks = dict_canonicalize(&b->users);
+		if (ranks)
+			pfree(ranks);
+	}
+}
+
+/* whether two views name the same features (equal feature sections) */
+static bool
+same_features(const ActivityView *a, const ActivityView *b)
+{
+	Size		len;
+
+	if (a->nfeatures != b->nfeatures)
+		return false;
+	if (a->nfeatures == 0)
+		return true;
+	len = (const char *) a->body - a->feat[1];
+	return len == (Size) ((const char *) b->body - b->feat[1]) &&
+		memcmp(a->feat[1], b->feat[1], len) == 0;
+}
+
+/*
+ * The builder's codes of a view's features in fmap (fmap[0] = 0 is "no
+ * feature"), adding the names it lacks; left as they are when the view
+ * names the same features as the previous one, the common case.
+ */
+static void
+map_features(ActivityBuilder *b, const ActivityView *v, const ActivityView *prev,
+			 uint32 *fmap)
+{
+	uint32		r;
+
+	if (prev && same_features(v, prev))
+		return;
 	fmap[0] = 0;
-	for (i = 1; i <= v.nfeatures; i++)
-		fmap[i] = builder_feature(b, v.feat[i], v.feat_len[i]);
+	for (r = 1; r <= v->nfeatures; r++)
+		fmap[r] = builder_feature(b, v->feat[r], v->feat_len[r]);
+}
 
-	/* widen once for the whole day range rather than day by day */
-	builder_widen_days(b, v.min_day);
-	builder_widen_days(b, v.max_day);
-	MemoryContextSwitchTo(oldcxt);
+/* appends the keys of one view, renumbered into the builder */
+static void
+merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap)
+{
+	ActivityCursor c;
+	IdReader	r;
+	uint32		user = 0;
+	uint32		i;
 
-	cursor_init(&c, &v);
+	idreader_init(&r, v);
+	cursor_init(&c, v);
 	while (cursor_next_user(&c))
 	{
-		uint32		u = umap[c.user];
+		uint64		u;
 
-		CHECK_FOR_INTERRUPTS();
+		idreader_next(&r);
+		user = find_user(&b->users, &r, user);
+		u = (uint64) user << b->ushift;
 		while (cursor_next_pair(&c))
 		{
-			uint32		f = fmap[c.feature];
+			uint64		uf = u | ((uint64) fmap[c.feature] << b->dbits);
 
+			if (c.ndays > b->capkeys - b->nkeys)
+				corrupted();	/* more triples than the header said */
 			for (i = 0; i < c.ndays; i++)
-				builder_add(b, u, f, c.days[i]);
+				b->keys[b->nkeys++] = uf | (uint64) ((int64) c.days[i] - b->day_base);
 		}
 	}
-	pfree(umap);
+	pfree(c.days);
+}
+
+/*
+ * Merges the pending stored values (builder_add_flat) into the builder in
+ * bulk: the union of their users and the union of their features are put
+ * in order once, then each value's keys are renumbered and appended, and
+ * one radix sort orders and deduplicates them all.  Keys the builder
+ * held already are flattened first and merged as one more value.
+ */
+void
+builder_merge(ActivityBuilder *b)
+{
+	MemoryContext oldcxt;
+	ActivityView *views;
+	uint32	   *fmap;
+	uint32	   *ranks;
+	struct varlena *own = NULL;
+	uint64		ntriples = 0;
+	uint32		maxfeat = 0;
+	int32		min_day = PG_INT32_MAX,
+				max_day = PG_INT32_MIN;
+	int			nviews = 0,
+				k;
+	Size		at;
+	uint64	   *tmp;
+	uint64	   *sorted;
+
+	if (b->npend == 0)
+		return;
+	oldcxt = MemoryContextSwitchTo(b->hdr.eoh_context);
+	if (b->nkeys > 0)
+	{
+		own = builder_flatten_keys(b);
+		b->flat = NULL;			/* ours now: freed below */
+	}
+	builder_clear(b);
+
+	views = huge_array(ActivityView, b->npend + 1);
+	if (own)
+		activity_view_init(&views[nviews++], own);
+	for (at = 0; at < b->pend_len; at = INTALIGN(at + VARSIZE_ANY(b->pend + at)))
+		activity_view_init(&views[nviews++], (struct varlena *) (b->pend + at));
+
+	merge_users(b, views, nviews);
+
+	/* every feature name, then their canonical numbering, and field widths */
+	for (k = 0; k < nviews; k++)
+	{
+		maxfeat = Max(maxfeat, views[k].nfeatures);
+		ntriples += views[k].ntriples;
+	}
+	fmap = huge_array(uint32, maxfeat + 1);
+	for (k = 0; k < nviews; k++)
+	{
+		map_features(b, &views[k], k > 0 ? &views[k - 1] : NULL, fmap);
+		min_day = Min(min_day, views[k].min_day);
+		max_day = Max(max_day, views[k].max_day);
+	}
+	ranks = dict_canonicalize(&b->features);
+	if (ranks)
+		pfree(ranks);
+
+	/* the narrowest fields, so that the sort below has the fewest passes */
+	b->fbits = Max(bitlen64(b->features.n), 1);
+	b->dbits = Max(bitlen64((uint64) ((int64) max_day - min_day)), 1);
+	b->ushift = b->fbits + b->dbits;
+	b->day_base = min_day;
+	check_users_fit(b, b->ushift, b->users.n);
+
+	if (ntriples > b->capkeys)
+	{
+		if (ntriples > MaxAllocHugeSize / sizeof(uint64))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("activity summary too large to build in memory")));
+		pfree(b->keys);
+		b->keys = huge_array(uint64, ntriples);
+		b->capkeys = ntriples;
+	}
+	for (k = 0; k < nviews; k++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		map_features(b, &views[k], k > 0 ? &views[k - 1] : NULL, fmap);
+		merge_keys(b, &views[k], fmap);
+	}
+	tmp = huge_array(uint64, Max(b->nkeys, 1));
+	sorted = radix_sort(b->keys, tmp, b->nkeys, key_bits(b));
+	b->nkeys = b->nsorted = dedupe_sorted(sorted, b->nkeys);
+	if (sorted != b->keys)
+		memcpy(b->keys, sorted, b->nkeys * sizeof(uint64));
+	pfree(tmp);
+
+	for (k = 0; k < nviews; k++)
+	{
+		pfree(views[k].feat);
+		pfree(views[k].feat_len);
+	}
+	pfree(views);
 	pfree(fmap);
+	if (own)
+		pfree(own);
+	pfree(b->pend);
+	b->pend = NULL;
+	b->pend_len = b->pend_cap = 0;
+	b->npend = 0;
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /* writes (or, with w->out NULL, counts) the user-id section */
@@ -953,9 +1264,9 @@ builder_encode(ActivityBuilder *b, Writer *w, int32 min_day, int32 max_day,
 		elog(ERROR, "activity encoding: %u users have no triples", ud->n - nusers);
 }
 
-/* the stored form; cached until the set changes */
-struct varlena *
-builder_flatten(ActivityBuilder *b)
+/* the stored form of the builder's keys; cached until the set changes */
+static struct varlena *
+builder_flatten_keys(ActivityBuilder *b)
 {
 	MemoryContext oldcxt;
 	uint32	   *urank;
@@ -993,7 +1304,7 @@ builder_flatten(ActivityBuilder *b)
 				f = frank[f - 1] + 1;
 			b->keys[i] = (u << b->ushift) | (f << b->dbits) | (k & dmask);
 		}
-		sorted = radix_sort(b->keys, tmp, b->nkeys);
+		sorted = radix_sort(b->keys, tmp, b->nkeys, key_bits(b));
 		if (sorted != b->keys)
 			memcpy(b->keys, sorted, b->nkeys * sizeof(uint64));
 		pfree(tmp);
@@ -1040,6 +1351,16 @@ builder_flatten(ActivityBuilder *b)
 
 	MemoryContextSwitchTo(oldcxt);
 	return b->flat;
+}
+
+/* the stored form, pending values merged; cached until the set changes */
+struct varlena *
+builder_flatten(ActivityBuilder *b)
+{
+	if (b->flat)
+		return b->flat;
+	builder_merge(b);
+	return builder_flatten_keys(b);
 }
 
 static Size

@@ -130,6 +130,11 @@ typedef struct ActivityBuilder
 	int64		day_base;
 	/* cached stored form; NULL when the set changed since it was built */
 	struct varlena *flat;
+	/* stored values added but not merged yet (builder_add_flat) */
+	char	   *pend;			/* copies, each at an int-aligned offset */
+	Size		pend_len;
+	Size		pend_cap;
+	uint32		npend;
 
 	KeyDict		users;
 	KeyDict		features;		/* named features; code = entry + 1 */
@@ -141,6 +146,7 @@ extern uint32 builder_user_int(ActivityBuilder *b, int64 id);
 extern uint32 builder_user_bytes(ActivityBuilder *b, const char *id, Size len);
 extern uint32 builder_feature(ActivityBuilder *b, const char *name, Size len);
 extern void builder_add_flat(ActivityBuilder *b, const struct varlena *flat);
+extern void builder_merge(ActivityBuilder *b);
 extern struct varlena *builder_flatten(ActivityBuilder *b);
 
 static inline uint32
@@ -169,6 +175,30 @@ builder_prefetch_int(const ActivityBuilder *b, int64 id)
 	if (b->users.slots && !(b->users.last_entry && b->users.last_key == id))
 		__builtin_prefetch(&b->users.slots[hash_int64_key(id) & b->users.mask]);
 	__builtin_prefetch(&b->keys[b->nkeys], 1);
+#endif
+}
+
+/*
+ * A slot of a byte dictionary's recent-keys cache: a cheap hash of the
+ * key's length and some of its bytes.  Feature names are few and short, so
+ * nearly every lookup of one ends there, without hash_bytes or the arena.
+ */
+static inline RecentKey *
+recent_slot(KeyDict *d, const char *key, Size len)
+{
+	uint32		x = (uint32) len;
+
+	if (len > 0)
+		x = x * 31 + (uint8) key[0] * 7 + (uint8) key[len - 1] * 3 + (uint8) key[len / 2];
+	return &d->recent[x & (lengthof(d->recent) - 1)];
+}
+
+/* the same for a feature name: its recent-keys slot */
+static inline void
+builder_prefetch_feature(ActivityBuilder *b, const char *name, Size len)
+{
+#ifdef __GNUC__
+	__builtin_prefetch(recent_slot(&b->features, name, len));
 #endif
 }
 

@@ -212,6 +212,7 @@ activity_trans(FunctionCallInfo fcinfo, uint8 id_type, bool tstz)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, "activity_agg_trans");
 	ActivityBuilder *b;
+	text	   *f = NULL;
 	int32		day;
 	uint32		user,
 				feature = 0;
@@ -227,13 +228,14 @@ activity_trans(FunctionCallInfo fcinfo, uint8 id_type, bool tstz)
 		builder_prefetch_int(b, PG_GETARG_INT32(1));
 	else if (id_type == ACT_ID_INT8)
 		builder_prefetch_int(b, PG_GETARG_INT64(1));
-	day = tstz ? tstz_to_day(PG_GETARG_TIMESTAMPTZ(2)) : date_to_day(PG_GETARG_DATEADT(2));
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 	{
-		text	   *f = PG_GETARG_TEXT_PP(3);
-
-		feature = builder_feature(b, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
+		f = PG_GETARG_TEXT_PP(3);
+		builder_prefetch_feature(b, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
 	}
+	day = tstz ? tstz_to_day(PG_GETARG_TIMESTAMPTZ(2)) : date_to_day(PG_GETARG_DATEADT(2));
+	if (f)
+		feature = builder_feature(b, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
 
 	switch (id_type)
 	{

@@ -267,6 +267,20 @@ SELECT pg_temp.expect('rollup of weekly rollups = rollup of days',
     (SELECT string_agg(act::text, ',' ORDER BY account_id) FROM
         (SELECT account_id, rollup(act) AS act FROM daily GROUP BY 1) y));
 
+-- rollup holds the summaries it is given and merges them in bulk, as soon
+-- as their copies pass 64 MB: enough copies of every per-day summary to
+-- hold 80 MB pass that bound, so the merged state is merged again with
+-- the rest (integer and uuid ids)
+SELECT (80 * 1024 * 1024 / sum(pg_column_size(act)))::int + 1 AS copies,
+       (80 * 1024 * 1024 / sum(pg_column_size(act_uuid)))::int + 1 AS copies_uuid
+FROM daily \gset
+SELECT pg_temp.expect('rollup past its pending-memory bound',
+    (SELECT md5(rollup(d.act)::text) FROM daily d, generate_series(1, :copies) g),
+    (SELECT md5(rollup(act)::text) FROM daily));
+SELECT pg_temp.expect('rollup past its pending-memory bound, uuid ids',
+    (SELECT md5(rollup(d.act_uuid)::text) FROM daily d, generate_series(1, :copies_uuid) g),
+    (SELECT md5(rollup(act_uuid)::text) FROM daily));
+
 -- activity_union(a, b) = rollup over {a, b}; commutative; idempotent;
 -- across accounts (any two values of the same id type)
 DO $$
