@@ -180,11 +180,12 @@ x AS (
     SELECT st.feature, ck.n,
            CASE WHEN %(width)s::integer IS NULL THEN st.start + ck.n <= %(as_of)s::date
                 ELSE st.start + ck.n + %(width)s::integer - 1 <= %(as_of)s::date END AS eligible,
-           EXISTS (SELECT FROM d
-                   WHERE d.user_id = st.user_id AND d.feature = st.feature
-                     AND d.day >= st.start + ck.n
-                     AND (%(width)s::integer IS NULL OR d.day < st.start + ck.n + %(width)s::integer)) AS active
-    FROM st CROSS JOIN ck)
+           coalesce(bool_or(d.day >= st.start + ck.n
+                            AND (%(width)s::integer IS NULL OR d.day < st.start + ck.n + %(width)s::integer)),
+                    false) AS active
+    FROM st CROSS JOIN ck
+    JOIN d ON d.user_id = st.user_id AND d.feature = st.feature
+    GROUP BY st.user_id, st.feature, st.start, ck.n)
 SELECT feature, n AS checkpoint_day, count(*) AS cohort_users,
        count(*) FILTER (WHERE eligible) AS eligible_users,
        count(*) FILTER (WHERE eligible AND active) AS retained_users,
@@ -211,10 +212,10 @@ k AS (SELECT s.user_id, s.cohort, g.k,
                                + extract(month FROM last.m) - extract(month FROM s.cohort))::integer) g(k))
 SELECT k.cohort, k.k AS period,
        count(*) AS cohort_users,
-       count(*) FILTER (WHERE EXISTS (SELECT FROM d WHERE d.user_id = k.user_id AND d.month = k.month)) AS retained_users,
-       (count(*) FILTER (WHERE EXISTS (SELECT FROM d WHERE d.user_id = k.user_id AND d.month = k.month)))::float8
-           / count(*) AS rate
-FROM k GROUP BY 1, 2
+       count(d.user_id) AS retained_users,
+       count(d.user_id)::float8 / count(*) AS rate
+FROM k LEFT JOIN d ON d.user_id = k.user_id AND d.month = k.month
+GROUP BY 1, 2
 """
 
 ORACLE_PENETRATION = f"""
