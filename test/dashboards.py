@@ -15,7 +15,8 @@ every query and every parameter set below it
   2. runs it with bound parameters through the cursor API, once unprepared
      and once as a prepared statement (prepare=True), and checks that both
      give the same rows, that the driver reports only plain column types
-     and Python values of the matching plain types;
+     and Python values of the matching plain types, and that the query
+     over the materialized view adoption_daily_mv gives the same rows;
   3. compares the rows with an independent plain-SQL computation over the
      raw events (counts exactly, rates and scores to 1e-9).
 
@@ -394,6 +395,11 @@ def main():
                 got_cols, got_oids, rows = runs[0]
                 if runs[0] != runs[1]:
                     fail(f"{label}: prepared and unprepared runs differ")
+                # the same query over the materialized view of doc/refresh.sql
+                with conn.cursor() as cur:
+                    cur.execute(re.sub(r"\badoption_daily\b", "adoption_daily_mv", qtext), pos)
+                    if cur.fetchall() != rows:
+                        fail(f"{label}: adoption_daily_mv gives other rows than adoption_daily")
                 nonplain = [(c, o) for c, o in zip(got_cols, got_oids) if o not in PLAIN]
                 if nonplain:
                     fail(f"{label}: driver reports non-plain column types {nonplain}")
