@@ -14,18 +14,18 @@ SELECT * FROM sample;
 \echo '   health: adoption (active / seats), DAU/MAU and 30-day trend, scored 0-100'
 \echo '   (demo/model.sql); weak: the components scoring below 50'
 SELECT account_id AS account, segment, seats, active,
-       round(adoption::numeric, 2) AS adoption,
+       to_char(100 * adoption, '990') || ' %' AS adoption,
        round(dau_mau::numeric, 2) AS dau_mau,
        round(depth::numeric, 1) AS depth,
        CASE WHEN trend IS NULL THEN '-' ELSE to_char(100 * trend, 'S990') || ' %' END AS trend_30d,
-       round(top_share::numeric, 2) AS top_user,
+       to_char(100 * top_share, '990') || ' %' AS top_user,
        round(score::numeric) AS score,
        CASE grade WHEN 'red' THEN 'RED' WHEN 'yellow' THEN 'yellow' ELSE grade END AS health,
        weak
 FROM account_report ORDER BY seats DESC, account_id LIMIT 20;
 
 \pset tuples_only on
-SELECT format('   health of all %s accounts: %s green, %s yellow, %s red',
+SELECT format('  health of all %s accounts: %s green, %s yellow, %s red',
               count(*), count(*) FILTER (WHERE grade = 'green'),
               count(*) FILTER (WHERE grade = 'yellow'), count(*) FILTER (WHERE grade = 'red'))
 FROM account_report;
