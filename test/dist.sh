@@ -15,7 +15,9 @@ version="$(sed -n "s/^default_version = '\(.*\)'$/\1/p" adoption.control)"
 echo "adoption.control: default_version $version"
 
 # --- META.json --------------------------------------------------------------
-python3 - "$version" <<'PY' || fail "META.json"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+PROVIDES_FILE="$tmp/provides" python3 - "$version" <<'PY' || fail "META.json"
 import json, os, re, sys
 version = sys.argv[1]
 with open("META.json") as f:
@@ -38,9 +40,11 @@ for name, p in provides.items():
     if p.get("version") != version:
         errors.append("provides.%s.version %r differs from adoption.control's %r"
                       % (name, p.get("version"), version))
-    for k in ("file", "docfile"):
-        if k in p and not os.path.isfile(p[k]):
-            errors.append("provides.%s.%s: no file %s" % (name, k, p[k]))
+    # the file (the install script, possibly built) is looked for in the archive
+    if not p.get("file"):
+        errors.append("provides.%s.file missing" % name)
+    if "docfile" in p and not os.path.isfile(p["docfile"]):
+        errors.append("provides.%s.docfile: no file %s" % (name, p["docfile"]))
     if p.get("file") and version not in os.path.basename(p["file"]):
         errors.append("provides.%s.file %s is not the install script of %s" % (name, p["file"], version))
 pg = meta.get("prereqs", {}).get("runtime", {}).get("requires", {}).get("PostgreSQL")
@@ -56,7 +60,10 @@ if not isinstance(meta.get("tags"), list) or not meta["tags"]:
     errors.append("tags must be a non-empty list")
 for e in errors:
     print("META.json: " + e, file=sys.stderr)
-sys.exit(1 if errors else 0)
+if errors:
+    sys.exit(1)
+with open(os.environ["PROVIDES_FILE"], "w") as f:
+    f.write(provides["adoption"]["file"])
 PY
 echo "META.json: valid, version $version"
 
@@ -67,8 +74,6 @@ if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     echo "not a git work tree: make dist (git archive) cannot run here"
     exit 1
 fi
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 zip="$tmp/adoption-$version.zip"
 [[ "$(make -s -n dist)" == *"-o adoption-$version.zip HEAD"* ]] \
     || fail "make dist does not write adoption-$version.zip"
@@ -83,7 +88,7 @@ if grep -qv "^$prefix" "$tmp/list"; then
     fail "archive entries outside $prefix"
 fi
 for f in META.json LICENSE README.md Makefile adoption.control \
-         "sql/adoption--$version.sql" doc/reference.md; do
+         "$(cat "$tmp/provides")" doc/reference.md; do
     grep -qxF "$prefix$f" "$tmp/list" || fail "archive lacks $f"
 done
 for d in src sql; do
