@@ -120,7 +120,7 @@ SELECT format('<div class="tiles">'
               '<div class="s"><b class="up">%s green</b> &middot; <b style="color:var(--yellow)">%s yellow</b>'
               ' &middot; <b class="down">%s red</b></div></div>'
               '<div class="tile"><div class="k">Retained at day 90</div><div class="v">%s %%</div>'
-              '<div class="s">of %s users, any feature</div></div>'
+              '<div class="s">of %s eligible users, any feature</div></div>'
               '</div>',
               a.accounts, a.active_accounts, to_char(a.active, 'FM999,999,999'),
               coalesce(pg_temp.pct(a.active::float8 / nullif(a.seats, 0), 0), '-'), to_char(a.seats, 'FM999,999,999'),
