@@ -15,7 +15,7 @@
  * groups, as it sums the memory of every child context whenever a group is
  * added.  nodeAgg never deletes a state we return unchanged, and the shared
  * context goes with the aggregate context's reset (end of group, batch or
- * query), which a reset callback notes.
+ * query).
  */
 #include "postgres.h"
 
@@ -122,49 +122,24 @@ tstz_to_day(TimestampTz t)
 	return day_start;
 }
 
-/* the shared builder context of one aggregate context, per call site */
-typedef struct BuilderContext
-{
-	MemoryContext aggcxt;		/* NULL once aggcxt was reset */
-	MemoryContext cxt;
-	MemoryContextCallback on_reset;
-	struct BuilderContext *next;
-} BuilderContext;
-
-static void
-builder_context_reset(void *arg)
-{
-	BuilderContext *bc = (BuilderContext *) arg;
-
-	bc->aggcxt = NULL;
-	bc->cxt = NULL;
-}
+/*
+ * The context that all builders of an aggregate context share: a child of
+ * it, found by name, so it goes with the aggregate context's reset (end of
+ * group, batch or query).  Nothing is kept in fn_extra: callers such as
+ * Citus's worker_partial_agg call the transition function through a fresh
+ * FmgrInfo for every row.
+ */
+#define BUILDERS_CONTEXT "activity builders"
 
 static MemoryContext
-builder_context(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+builder_context(MemoryContext aggcxt)
 {
-	BuilderContext *bc;
-	BuilderContext *free_bc = NULL;
+	MemoryContext c;
 
-	for (bc = fcinfo->flinfo->fn_extra; bc; bc = bc->next)
-	{
-		if (bc->aggcxt == aggcxt)
-			return bc->cxt;
-		if (bc->aggcxt == NULL)
-			free_bc = bc;
-	}
-	if (free_bc == NULL)
-	{
-		free_bc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(BuilderContext));
-		free_bc->next = fcinfo->flinfo->fn_extra;
-		fcinfo->flinfo->fn_extra = free_bc;
-	}
-	free_bc->aggcxt = aggcxt;
-	free_bc->cxt = AllocSetContextCreate(aggcxt, "activity builders", ALLOCSET_DEFAULT_SIZES);
-	free_bc->on_reset.func = builder_context_reset;
-	free_bc->on_reset.arg = free_bc;
-	MemoryContextRegisterResetCallback(aggcxt, &free_bc->on_reset);
-	return free_bc->cxt;
+	for (c = aggcxt->firstchild; c != NULL; c = c->nextchild)
+		if (c->name && strcmp(c->name, BUILDERS_CONTEXT) == 0)
+			return c;
+	return AllocSetContextCreate(aggcxt, BUILDERS_CONTEXT, ALLOCSET_DEFAULT_SIZES);
 }
 
 /* the builder of the aggregate state, created or expanded as needed */
@@ -174,7 +149,7 @@ agg_state(FunctionCallInfo fcinfo, uint8 id_type, MemoryContext aggcxt)
 	ActivityBuilder *b;
 
 	if (PG_ARGISNULL(0))
-		return builder_create(builder_context(fcinfo, aggcxt), id_type, false);
+		return builder_create(builder_context(aggcxt), id_type, false);
 	b = builder_from_rw_datum(PG_GETARG_DATUM(0));
 	if (b == NULL || MemoryContextGetParent(b->hdr.eoh_context) != aggcxt)
 	{
@@ -182,7 +157,7 @@ agg_state(FunctionCallInfo fcinfo, uint8 id_type, MemoryContext aggcxt)
 		struct varlena *flat = PG_GETARG_ACTIVITY(0);
 		const uint8 *data = (const uint8 *) VARDATA_ANY(flat);
 
-		b = builder_create(builder_context(fcinfo, aggcxt),
+		b = builder_create(builder_context(aggcxt),
 						   VARSIZE_ANY_EXHDR(flat) > 1 ? data[1] : id_type, false);
 		builder_add_flat(b, flat);
 	}
