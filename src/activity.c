@@ -1264,6 +1264,99 @@ builder_encode(ActivityBuilder *b, Writer *w, int32 min_day, int32 max_day,
 		elog(ERROR, "activity encoding: %u users have no triples", ud->n - nusers);
 }
 
+/* the keys of one (user, feature) pair, and the feature's new code */
+typedef struct PairRun
+{
+	uint64		code;
+	Size		start;
+	Size		end;
+} PairRun;
+
+/*
+ * Renumbers the sorted keys once the dictionaries are in canonical order
+ * (urank, frank: old number to new; either may be NULL), keeping them
+ * sorted.  A user's keys are contiguous, and so are a pair's, so rather
+ * than sorting again this moves whole runs: users in their new order and,
+ * within a user, pairs in their features' new order.
+ */
+static void
+renumber_keys(ActivityBuilder *b, const uint32 *urank, const uint32 *frank)
+{
+	uint64		dmask = (UINT64CONST(1) << b->dbits) - 1;
+	uint64		fmask = (UINT64CONST(1) << b->fbits) - 1;
+	uint64		low = (UINT64CONST(1) << b->ushift) - 1;
+	uint32		n = b->users.n;
+	Size	   *start = huge_array(Size, (Size) n + 1);
+	uint32	   *order = huge_array(uint32, Max(n, 1));
+	uint64	   *out = huge_array(uint64, Max(b->nkeys, 1));
+	PairRun    *runs = huge_array(PairRun, (Size) b->features.n + 1);
+	Size		i,
+				w = 0;
+	uint32		u = 0,
+				r;
+
+	/* where each user's keys start (every user has some) */
+	for (i = 0; i < b->nkeys; i++)
+	{
+		uint64		ku = b->keys[i] >> b->ushift;
+
+		while (u <= ku && u < n)
+			start[u++] = i;
+	}
+	while (u <= n)
+		start[u++] = b->nkeys;
+	for (u = 0; u < n; u++)
+		order[urank ? urank[u] : u] = u;
+
+	for (r = 0; r < n; r++)
+	{
+		uint64		newu = (uint64) r << b->ushift;
+		Size		s = start[order[r]],
+					e = start[order[r] + 1];
+		int			nruns = 0,
+					j,
+					k;
+
+		if ((r & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!frank)
+		{
+			for (i = s; i < e; i++)
+				out[w++] = newu | (b->keys[i] & low);
+			continue;
+		}
+		/* the user's pairs, then in their features' new order */
+		for (i = s; i < e; i = runs[nruns++].end)
+		{
+			uint64		f = (b->keys[i] >> b->dbits) & fmask;
+			PairRun    *run = &runs[nruns];
+
+			run->code = f > 0 ? (uint64) frank[f - 1] + 1 : 0;
+			run->start = i;
+			for (run->end = i + 1; run->end < e && ((b->keys[run->end] >> b->dbits) & fmask) == f; run->end++)
+				;
+		}
+		for (j = 1; j < nruns; j++)
+		{
+			PairRun		x = runs[j];
+
+			for (k = j; k > 0 && runs[k - 1].code > x.code; k--)
+				runs[k] = runs[k - 1];
+			runs[k] = x;
+		}
+		for (j = 0; j < nruns; j++)
+			for (i = runs[j].start; i < runs[j].end; i++)
+				out[w++] = newu | (runs[j].code << b->dbits) | (b->keys[i] & dmask);
+	}
+	Assert(w == b->nkeys);
+	pfree(b->keys);
+	b->keys = out;
+	b->capkeys = Max(b->nkeys, 1);
+	pfree(start);
+	pfree(order);
+	pfree(runs);
+}
+
 /* the stored form of the builder's keys; cached until the set changes */
 static struct varlena *
 builder_flatten_keys(ActivityBuilder *b)
@@ -1284,35 +1377,11 @@ builder_flatten_keys(ActivityBuilder *b)
 	urank = dict_canonicalize(&b->users);
 	frank = dict_canonicalize(&b->features);
 	if (urank || frank)
-	{
-		uint64		dmask = (UINT64CONST(1) << b->dbits) - 1;
-		uint64		fmask = (UINT64CONST(1) << b->fbits) - 1;
-		uint64	   *tmp = MemoryContextAllocHuge(b->hdr.eoh_context,
-												 Max(b->nkeys, 1) * sizeof(uint64));
-		uint64	   *sorted;
-		Size		i;
-
-		for (i = 0; i < b->nkeys; i++)
-		{
-			uint64		k = b->keys[i];
-			uint64		u = k >> b->ushift;
-			uint64		f = (k >> b->dbits) & fmask;
-
-			if (urank)
-				u = urank[u];
-			if (frank && f > 0)
-				f = frank[f - 1] + 1;
-			b->keys[i] = (u << b->ushift) | (f << b->dbits) | (k & dmask);
-		}
-		sorted = radix_sort(b->keys, tmp, b->nkeys, key_bits(b));
-		if (sorted != b->keys)
-			memcpy(b->keys, sorted, b->nkeys * sizeof(uint64));
-		pfree(tmp);
-		if (urank)
-			pfree(urank);
-		if (frank)
-			pfree(frank);
-	}
+		renumber_keys(b, urank, frank);
+	if (urank)
+		pfree(urank);
+	if (frank)
+		pfree(frank);
 
 	if (b->nkeys > 0)
 	{
