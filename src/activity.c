@@ -1235,6 +1235,8 @@ builder_encode(ActivityBuilder *b, Writer *w, int32 min_day, int32 max_day,
 				npairs++;
 		if (u != nusers)
 			elog(ERROR, "activity encoding: user %u has no triples", nusers);
+		if ((nusers & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 		nusers++;
 		w_varint(w, npairs);
 		for (k = i; k < uend;)
@@ -1683,6 +1685,9 @@ cursor_next_user(ActivityCursor *c)
 	if (c->user + 1 >= c->v->nusers)
 		return false;
 	c->user++;
+	/* every reader of a value walks it here: cancellation works in all */
+	if ((c->user & 1023) == 0)
+		CHECK_FOR_INTERRUPTS();
 	c->pairs_left = (uint32) r_varint(&c->p, c->v->end);
 	c->feature_seen = false;
 	c->feature = 0;
