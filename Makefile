@@ -3,13 +3,18 @@ EXTENSION   = adoption
 EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" adoption.control)
 MODULE_big  = adoption
 OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
-DATA        = $(wildcard sql/$(EXTENSION)--*.sql)
+# The install script of the current version is built from one source,
+# sql/$(EXTENSION).sql; the scripts of released versions and the update
+# scripts (sql/$(EXTENSION)--OLD.sql, sql/$(EXTENSION)--OLD--NEW.sql) are
+# committed and never edited again
+DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 # the server headers as system headers: -Wextra warns about their unused
 # parameters, which are not ours to fix
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 
 # pg_regress inputs are sql/NAME.sql, expected output expected/NAME.out
-REGRESS      = $(sort $(filter-out $(EXTENSION)--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
+REGRESS      = $(sort $(filter-out $(EXTENSION) $(EXTENSION)--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= pg_config
@@ -19,10 +24,14 @@ include $(PGXS)
 # every object depends on the shared headers (PGXS does not track them)
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
 
+$(DATA_built): sql/$(EXTENSION).sql adoption.control
+	cp $< $@
+
 # make dist: the PGXN release archive $(EXTENSION)-$(EXTVERSION).zip, made
 # from the committed tree (HEAD) by git archive; .gitattributes names the
-# development-only files it leaves out
+# development-only files it leaves out; the built install script is added
 DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
 .PHONY: dist
-dist:
-	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DISTFILE) HEAD
+dist: $(DATA_built)
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/sql/ --add-file=$(DATA_built) \
+		--prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DISTFILE) HEAD
