@@ -1,0 +1,289 @@
+// bench/engines/bench.mjs: the engine comparison, driven by bench/engines/run.
+//
+//   node bench.mjs <events.tsv> <accounts.tsv> <clickhouse http port>
+//
+// Expects the PG* environment of a database holding the extension, the
+// tables of bench/generate.sql and bench_daily, a ClickHouse server on the
+// given port holding the same events and accounts, and BENCH_REPS (default 3).
+// Loads the files into an in-memory DuckDB database, computes the reference
+// numbers with the extension from raw events in PostgreSQL, checks that every
+// engine (and the extension from per-day summaries) gives the same numbers,
+// then times the queries alternated over the repetitions and prints medians.
+import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
+
+const [eventsFile, accountsFile, chPort] = process.argv.slice(2);
+const REPS = Number(process.env.BENCH_REPS || 3);
+const AS_OF = '2026-06-30';
+const WINDOWS = [7, 30, 90];
+
+// ---------------------------------------------------------------------------
+// The three metrics, one column list each (types as PostgreSQL compares them)
+// ---------------------------------------------------------------------------
+const COLUMNS = {
+  floor: [['account_id', 'bigint'], ['events', 'bigint']],
+  report: [['account_id', 'bigint'], ['user_count', 'bigint'], ['first_day', 'date'], ['last_day', 'date'],
+    ...WINDOWS.flatMap((d) => [[`active_users_${d}`, 'bigint'], [`stickiness_${d}`, 'float8'],
+      [`adoption_rate_${d}`, 'float8'], [`depth_${d}`, 'float8'], [`champion_share_${d}`, 'float8'],
+      [`effective_users_${d}`, 'float8']]),
+    ['usage_trend_30', 'float8']],
+  retention: [['feature', 'text'], ['day', 'int'], ['cohort', 'bigint'], ['eligible', 'bigint'], ['retained', 'bigint']],
+};
+
+// PostgreSQL: the extension from raw events (the reference, untimed), the
+// extension from the per-day summaries per account rolled up per account
+// (timed), and PostgreSQL's own GROUP BY count (the floor, timed).
+const reportAccessors = (src) => `
+SELECT s.account_id, user_count(s.act, as_of => '${AS_OF}'), first_day(s.act), last_day(s.act),
+${WINDOWS.map((d) => `       active_users(s.act, '${AS_OF}', ${d}), stickiness(s.act, '${AS_OF}', ${d}),
+       adoption_rate(s.act, a.seats, '${AS_OF}', ${d}), depth(s.act, '${AS_OF}', ${d}),
+       champion_share(s.act, '${AS_OF}', ${d}), effective_users(s.act, '${AS_OF}', ${d}),`).join('\n')}
+       usage_trend(s.act, '${AS_OF}', 30)
+FROM (${src}) s LEFT JOIN accounts a USING (account_id)`;
+const retentionOf = (src) => `
+SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
+       sum(f.retained_users) AS retained
+FROM (${src}) s, feature_retention(s.act, as_of => '${AS_OF}') f
+GROUP BY 1, 2`;
+const RAW = 'SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1';
+const DAILY = 'SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1';
+const PG = {
+  reference: { floor: 'SELECT account_id, count(*) FROM events GROUP BY 1',
+    report: reportAccessors(RAW), retention: retentionOf(RAW) },
+  timed: { floor: 'SELECT account_id, count(*) FROM events GROUP BY 1',
+    report: reportAccessors(DAILY), retention: retentionOf(DAILY) },
+};
+
+// DuckDB: plain SQL over raw events.  occurred_at holds the wall-clock time in
+// the PostgreSQL session's TimeZone, so ::date is the same day boundary.
+const duckWindows = (f) => WINDOWS.map(f).join(',\n');
+const DUCK = {
+  floor: 'SELECT account_id, count(*) FROM events GROUP BY account_id',
+  report: `
+WITH ud AS (            -- distinct active user-days
+    SELECT account_id, user_id, occurred_at::date AS day FROM events GROUP BY ALL
+), ux AS (              -- per user: active days in each window
+    SELECT account_id, user_id, min(day) AS first_day, max(day) AS last_day,
+           count(*) FILTER (WHERE day <= DATE '${AS_OF}') AS ever,
+${duckWindows((d) => `           count(*) FILTER (WHERE day > DATE '${AS_OF}' - ${d} AND day <= DATE '${AS_OF}') AS x${d}`)},
+           count(*) FILTER (WHERE day > DATE '${AS_OF}' - 60 AND day <= DATE '${AS_OF}' - 30) AS xp
+    FROM ud GROUP BY ALL
+), acc AS (
+    SELECT account_id, count(*) FILTER (WHERE ever > 0) AS user_count,
+           min(first_day) AS first_day, max(last_day) AS last_day,
+${duckWindows((d) => `           count(*) FILTER (WHERE x${d} > 0) AS a${d}, sum(x${d})::double AS s${d},
+           max(x${d})::double AS m${d}, sum(x${d} * x${d})::double AS q${d}`)},
+           sum(xp)::double AS sp
+    FROM ux GROUP BY ALL
+), pf AS (              -- (user, feature) pairs of the last 90 days, last day of use
+    SELECT account_id, user_id, feature, max(occurred_at)::date AS last
+    FROM events
+    WHERE feature IS NOT NULL AND occurred_at >= DATE '${AS_OF}' - 89 AND occurred_at < DATE '${AS_OF}' + 1
+    GROUP BY ALL
+), pa AS (
+    SELECT account_id,
+${duckWindows((d) => `           count(*) FILTER (WHERE last > DATE '${AS_OF}' - ${d}) AS p${d}`)}
+    FROM pf GROUP BY ALL
+)
+SELECT acc.account_id, user_count, first_day, last_day,
+${duckWindows((d) => `       a${d}, s${d} / nullif(${d} * a${d}, 0), a${d} / nullif(a.seats, 0)::double,
+       coalesce(p${d}, 0) / nullif(a${d}, 0)::double, m${d} / nullif(s${d}, 0),
+       s${d} * s${d} / nullif(q${d}, 0)`)},
+       s30 / nullif(sp, 0) - 1
+FROM acc LEFT JOIN pa USING (account_id) LEFT JOIN accounts a USING (account_id)`,
+  retention: `
+WITH d AS (             -- distinct (user, feature, day) up to as_of
+    SELECT DISTINCT user_id, feature, occurred_at::date AS day
+    FROM events WHERE feature IS NOT NULL AND occurred_at < DATE '${AS_OF}' + 1
+), s AS (
+    SELECT user_id, feature, min(day) AS start FROM d GROUP BY ALL
+), u AS (               -- per (user, feature): retained in each bracket?
+    SELECT s.feature, s.start,
+           bool_or(d.day >= s.start + 30 AND d.day < s.start + 60) AS r30,
+           bool_or(d.day >= s.start + 60 AND d.day < s.start + 90) AS r60,
+           bool_or(d.day >= s.start + 90 AND d.day < s.start + 120) AS r90
+    FROM s JOIN d USING (user_id, feature)
+    GROUP BY s.user_id, s.feature, s.start
+)
+SELECT feature, n.n AS day, count(*) AS cohort,
+       count(*) FILTER (WHERE start + n.n + 29 <= DATE '${AS_OF}') AS eligible,
+       count(*) FILTER (WHERE start + n.n + 29 <= DATE '${AS_OF}'
+                          AND CASE n.n WHEN 30 THEN r30 WHEN 60 THEN r60 ELSE r90 END) AS retained
+FROM u CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
+GROUP BY ALL`,
+};
+
+// ClickHouse 18.16: no CTEs, no FILTER, no window functions, lambdas cannot
+// capture columns; retention() fits the brackets once each (user, feature)
+// row carries its start day.
+const chWindows = ((f) => WINDOWS.map(f).join(',\n'));
+const D = `toDate('${AS_OF}')`;
+const CH = {
+  floor: 'SELECT account_id, count() FROM events GROUP BY account_id',
+  report: `
+SELECT account_id, user_count, first_day, last_day,
+${chWindows((d) => `       a${d}, if(a${d} = 0, NULL, s${d} / (${d} * a${d})), if(seats = 0, NULL, a${d} / seats),
+       if(a${d} = 0, NULL, p${d} / a${d}), if(s${d} = 0, NULL, m${d} / s${d}),
+       if(q${d} = 0, NULL, s${d} * s${d} / q${d})`)},
+       if(sp = 0, NULL, s30 / sp - 1)
+FROM (SELECT * FROM (
+    SELECT account_id, countIf(ever > 0) AS user_count, min(fd) AS first_day, max(ld) AS last_day,
+${chWindows((d) => `           countIf(x${d} > 0) AS a${d}, sum(x${d}) AS s${d}, max(x${d}) AS m${d}, sum(x${d} * x${d}) AS q${d}`)},
+           sum(xp) AS sp
+    FROM (
+        SELECT account_id, user_id, min(day) AS fd, max(day) AS ld, countIf(day <= ${D}) AS ever,
+${chWindows((d) => `               countIf(day > ${D} - ${d} AND day <= ${D}) AS x${d}`)},
+               countIf(day > ${D} - 60 AND day <= ${D} - 30) AS xp
+        FROM (SELECT account_id, user_id, toDate(occurred_at) AS day FROM events
+              GROUP BY account_id, user_id, day)
+        GROUP BY account_id, user_id)
+    GROUP BY account_id)
+    ANY LEFT JOIN (SELECT account_id, seats FROM accounts) USING account_id)
+ANY LEFT JOIN (
+    SELECT account_id,
+${chWindows((d) => `           countIf(last > ${D} - ${d}) AS p${d}`)}
+    FROM (SELECT account_id, user_id, feature, toDate(max(occurred_at)) AS last FROM events
+          WHERE feature IS NOT NULL AND occurred_at >= toDateTime(${D} - 89) AND occurred_at < toDateTime(${D} + 1)
+          GROUP BY account_id, user_id, feature)
+    GROUP BY account_id) USING account_id`,
+  retention: `
+SELECT feat AS feature, n AS day, count() AS cohort, countIf(start + n + 29 <= ${D}) AS eligible,
+       countIf(start + n + 29 <= ${D} AND r[intDiv(n, 30) + 1] = 1) AS retained
+FROM (
+    SELECT user_id, feat, start,
+           retention(day = start, day >= start + 30 AND day < start + 60,
+                     day >= start + 60 AND day < start + 90, day >= start + 90 AND day < start + 120) AS r
+    FROM (SELECT user_id, assumeNotNull(feature) AS feat, toDate(occurred_at) AS day FROM events
+          WHERE feature IS NOT NULL AND occurred_at < toDateTime(${D} + 1))
+    ALL INNER JOIN (
+        SELECT user_id, assumeNotNull(feature) AS feat, min(toDate(occurred_at)) AS start FROM events
+        WHERE feature IS NOT NULL AND occurred_at < toDateTime(${D} + 1)
+        GROUP BY user_id, feat) USING (user_id, feat)
+    GROUP BY user_id, feat, start)
+ARRAY JOIN [30, 60, 90] AS n
+GROUP BY feat, n`,
+};
+
+// ---------------------------------------------------------------------------
+// Clients.  Every side returns its rows to this process (arrays of values,
+// as text or numbers), so every timing includes handing over the result.
+// ---------------------------------------------------------------------------
+pg.types.setTypeParser(1082, (v) => v);          // dates as text
+const pgc = new pg.Client();
+await pgc.connect();
+for (const s of ["SET max_parallel_workers_per_gather = 0", "SET jit = off", "SET work_mem = '1GB'"]) {
+  await pgc.query(s);
+}
+const runPg = async (sql) => (await pgc.query({ text: sql, rowMode: 'array' })).rows;
+
+const duck = await (await DuckDBInstance.create(':memory:')).connect();
+const runDuck = async (sql) => (await duck.runAndReadAll(sql)).getRowsJson();
+
+async function runCh(sql) {
+  const res = await fetch(`http://127.0.0.1:${chPort}/`, { method: 'POST', body: `${sql}\nFORMAT TabSeparated` });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`ClickHouse: ${text}`);
+  return text.split('\n').filter((l) => l !== '').map((l) => l.split('\t').map((v) => (v === '\\N' ? null : v)));
+}
+
+// ---------------------------------------------------------------------------
+// Load DuckDB (the ClickHouse load is done by run), record versions and threads
+// ---------------------------------------------------------------------------
+const t0 = performance.now();
+await duck.run(`CREATE TABLE events AS SELECT * FROM read_csv('${eventsFile}', delim = '\t', header = false,
+    quote = '', escape = '', nullstr = '\\N',
+    columns = {'account_id': 'BIGINT', 'user_id': 'BIGINT', 'feature': 'VARCHAR', 'occurred_at': 'TIMESTAMP'})`);
+await duck.run(`CREATE TABLE accounts AS SELECT * FROM read_csv('${accountsFile}', delim = '\t', header = false,
+    quote = '', escape = '', nullstr = '\\N', columns = {'account_id': 'BIGINT', 'seats': 'INTEGER'})`);
+const duckLoad = (performance.now() - t0) / 1000;
+const [[duckVersion, duckThreads]] = await runDuck("SELECT version(), current_setting('threads')");
+const [[chVersion, chThreads]] = await runCh("SELECT version(), value FROM system.settings WHERE name = 'max_threads'");
+const [[pgVersion]] = await runPg('SELECT version()');
+const counts = {
+  postgresql: (await runPg('SELECT count(*) FROM events'))[0][0],
+  duckdb: (await runDuck('SELECT count(*) FROM events'))[0][0],
+  clickhouse: (await runCh('SELECT count() FROM events'))[0][0],
+};
+console.log(`PostgreSQL: ${pgVersion.split(',')[0]}, serial (max_parallel_workers_per_gather = 0)`);
+console.log(`DuckDB ${duckVersion} (@duckdb/node-api, in memory, ${duckThreads} threads), loaded in ${duckLoad.toFixed(1)} s`);
+console.log(`ClickHouse ${chVersion} (MergeTree ORDER BY tuple(), max_threads ${chThreads})`);
+console.log(`events: ${JSON.stringify(counts)}`);
+if (new Set(Object.values(counts).map(String)).size !== 1) throw new Error('the engines hold different event counts');
+
+// ---------------------------------------------------------------------------
+// Check: the same numbers everywhere (floats rounded to 9 decimals), or no
+// timing at all
+// ---------------------------------------------------------------------------
+const norm = (cols, t) => cols.map(([c, ty]) => (ty === 'float8' ? `round(${t}.${c}::numeric, 9)` : `${t}.${c}`)).join(', ');
+for (const [metric, cols] of Object.entries(COLUMNS)) {
+  const def = cols.map(([c, ty]) => `${c} ${ty}`).join(', ');
+  await pgc.query(`CREATE TEMP TABLE ref_${metric} (${def})`);
+  await pgc.query(`INSERT INTO ref_${metric} ${PG.reference[metric]}`);
+  const nref = Number((await runPg(`SELECT count(*) FROM ref_${metric}`))[0][0]);
+  if (nref === 0) throw new Error(`${metric}: no reference rows`);
+  const sides = {
+    'extension from per-day summaries': runPg(PG.timed[metric]),
+    duckdb: runDuck(DUCK[metric]),
+    clickhouse: runCh(CH[metric]),
+  };
+  for (const [side, rowsP] of Object.entries(sides)) {
+    const rows = await rowsP;
+    const json = JSON.stringify(rows.map((r) => Object.fromEntries(cols.map(([c], i) => {
+      let v = r[i];
+      if (typeof v === 'bigint') v = v.toString();
+      if (typeof v === 'number' && !Number.isFinite(v)) v = String(v);   // NaN, Infinity: not NULL
+      return [c, v];
+    }))));
+    await pgc.query(`CREATE TEMP TABLE got (${def})`);
+    await pgc.query('INSERT INTO got SELECT * FROM json_populate_recordset(NULL::got, $1::json)', [json]);
+    const [[diff, n]] = await runPg(`
+      SELECT (SELECT count(*) FROM (((SELECT ${norm(cols, 'r')} FROM ref_${metric} r)
+                                     EXCEPT ALL (SELECT ${norm(cols, 'g')} FROM got g))
+                                    UNION ALL ((SELECT ${norm(cols, 'g')} FROM got g)
+                                     EXCEPT ALL (SELECT ${norm(cols, 'r')} FROM ref_${metric} r))) x),
+             (SELECT count(*) FROM got)`);
+    if (Number(diff) !== 0) {
+      const sample = await runPg(`(SELECT 'want', ${norm(cols, 'r')} FROM ref_${metric} r EXCEPT ALL SELECT 'want', ${norm(cols, 'g')} FROM got g)
+         UNION ALL (SELECT 'got', ${norm(cols, 'g')} FROM got g EXCEPT ALL SELECT 'got', ${norm(cols, 'r')} FROM ref_${metric} r)
+         ORDER BY 2, 1 LIMIT 6`);
+      console.error(sample.map((r) => r.join(' | ')).join('\n'));
+      throw new Error(`${metric}: ${side} disagrees with the extension on ${diff} rows (${n} rows against ${nref})`);
+    }
+    await pgc.query('DROP TABLE got');
+    console.log(`check ${metric}: ${side} equals the extension (${n} rows)`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Timing: alternated over REPS repetitions, medians
+// ---------------------------------------------------------------------------
+const SIDES = { postgresql: [runPg, PG.timed], duckdb: [runDuck, DUCK], clickhouse: [runCh, CH] };
+const times = {};
+for (let rep = 0; rep < REPS; rep++) {
+  for (const metric of Object.keys(COLUMNS)) {
+    for (const [side, [run, q]] of Object.entries(SIDES)) {
+      const t = performance.now();
+      await run(q[metric]);
+      ((times[metric] ??= {})[side] ??= []).push((performance.now() - t) / 1000);
+    }
+  }
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (x) => (x >= 1 ? x.toFixed(2) : x >= 0.1 ? x.toFixed(3) : x.toFixed(4));
+const NAMES = {
+  floor: ['GROUP BY account_id count', 'PostgreSQL count(*), raw events'],
+  report: ['per-account report', 'extension, per-day summaries'],
+  retention: ['per-feature 30/60/90 retention', 'extension, per-day summaries'],
+};
+console.log(`\nmedians of ${REPS} alternated runs, seconds (results checked equal first); ratio = engine / PostgreSQL`);
+console.log('| metric | engine | seconds | PostgreSQL side | PostgreSQL seconds | ratio |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const metric of Object.keys(COLUMNS)) {
+  const p = median(times[metric].postgresql);
+  for (const side of ['duckdb', 'clickhouse']) {
+    const e = median(times[metric][side]);
+    console.log(`| ${NAMES[metric][0]} | ${side === 'duckdb' ? 'DuckDB' : 'ClickHouse'} | ${fmt(e)} | ${NAMES[metric][1]} | ${fmt(p)} | ${(e / p).toFixed(2)} |`);
+  }
+}
+console.log(`\nall runs: ${JSON.stringify(times, (k, v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v))}`);
+await pgc.end();
