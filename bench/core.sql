@@ -4,11 +4,14 @@
 --
 -- Times, in one session and alternating the queries over reps repetitions
 -- (medians reported), serial (no parallel workers):
+--   count     SELECT count(*) FROM events (the scan alone)
 --   floor     SELECT account_id, count(*) FROM events GROUP BY 1
 --   build     per-account summaries, GROUP BY account_id, flattened to their
 --             stored form (pg_column_size forces it)
 --   read      all nine usage accessors for every account from stored summaries
--- and reports bytes per distinct (user, feature, day) triple stored.
+-- and reports bytes per distinct (user, feature, day) triple stored.  The
+-- figures are also kept in bench_figures (bench/compare.sql) for
+-- bench/summary.sql.
 \set QUIET on
 \pset footer off
 \if :{?reps}
@@ -20,7 +23,7 @@ SET jit = off;
 SET work_mem = '1GB';
 SELECT set_config('bench.reps', :'reps', false) \gset
 
-\ir timing.sql
+\ir compare.sql
 
 DROP TABLE IF EXISTS bench_summaries;
 CREATE TABLE bench_summaries AS
@@ -30,6 +33,7 @@ ANALYZE bench_summaries;
 
 CREATE TEMP TABLE q(name text PRIMARY KEY, sql text);
 INSERT INTO q VALUES
+('count', $q$SELECT count(*) FROM events$q$),
 ('floor', $q$SELECT sum(n) FROM (SELECT account_id, count(*) AS n FROM events GROUP BY 1) s$q$),
 ('build', $q$SELECT sum(pg_column_size(act)) FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s$q$),
 ('read',  $q$SELECT sum(user_count(s.act)) + sum(active_users(s.act, '2026-06-30'))
@@ -66,5 +70,21 @@ SELECT :events AS events, :triples AS distinct_triples, :accounts AS accounts;
 SELECT name AS query, round(median::numeric, 3) AS seconds,
        round((median / (SELECT median FROM m WHERE name = 'floor'))::numeric, 2) AS vs_floor,
        round((median / (SELECT median FROM m WHERE name = 'build'))::numeric, 2) AS vs_build
-FROM m ORDER BY array_position(ARRAY['floor','build','read'], name);
+FROM m ORDER BY array_position(ARRAY['count','floor','build','read'], name);
 SELECT round(:stored_bytes::numeric / :triples, 3) AS stored_bytes_per_triple;
+
+SELECT pg_temp.figure('events', :'events'),
+       pg_temp.figure('distinct (user, feature, day) triples', :'triples'),
+       pg_temp.figure('accounts with events', :'accounts'),
+       pg_temp.figure('floor: SELECT count(*) FROM events, s',
+                      round((SELECT median FROM m WHERE name = 'count')::numeric, 3)::text),
+       pg_temp.figure('floor: count(*) GROUP BY account_id, s',
+                      round((SELECT median FROM m WHERE name = 'floor')::numeric, 3)::text),
+       pg_temp.figure('build per-account summaries, s (x the GROUP BY floor)',
+                      format('%s (%s x)', round((SELECT median FROM m WHERE name = 'build')::numeric, 3),
+                             round(((SELECT median FROM m WHERE name = 'build')
+                                    / (SELECT median FROM m WHERE name = 'floor'))::numeric, 2))),
+       pg_temp.figure('read nine usage accessors, every account, stored summaries, s',
+                      round((SELECT median FROM m WHERE name = 'read')::numeric, 3)::text),
+       pg_temp.figure('stored bytes per distinct triple',
+                      round(:stored_bytes::numeric / :triples, 3)::text) \gset

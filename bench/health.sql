@@ -16,7 +16,7 @@
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;
 SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
-\ir timing.sql
+\ir compare.sql
 
 DROP TABLE IF EXISTS bench_signals;
 CREATE TABLE bench_signals AS
@@ -81,4 +81,10 @@ WITH m AS (SELECT name, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS med
 SELECT name AS query, round(median::numeric, 3) AS seconds,
        round((median / (SELECT median FROM m WHERE name = 'sql'))::numeric, 2) AS vs_sql
 FROM m ORDER BY name DESC;
+INSERT INTO bench_results (metric, source, seconds, reps)
+SELECT format('health scores (%s rows)', :rows), v.source,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY ht.secs), count(*)
+FROM ht JOIN (VALUES ('sql', 'plain SQL', 1), ('extension', 'extension', 2)) v(name, source, ord) USING (name)
+GROUP BY v.source, v.ord ORDER BY v.ord
+ON CONFLICT (metric, source) DO UPDATE SET seconds = excluded.seconds, reps = excluded.reps;
 DROP TABLE bench_signals;

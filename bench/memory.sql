@@ -14,4 +14,9 @@ FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM
 SELECT pg_temp.kb('VmHWM') AS hwm1, pg_temp.kb('RssShmem') AS shm1 \gset
 SELECT count(*) AS triples FROM (SELECT DISTINCT user_id, feature, occurred_at::date FROM events) d \gset
 SELECT round(((:hwm1 - :hwm0) - (:shm1 - :shm0)) / 1024.0, 1) AS peak_build_mib,
-       round(((:hwm1 - :hwm0) - (:shm1 - :shm0)) * 1024.0 / :triples, 1) AS peak_bytes_per_triple;
+       round(((:hwm1 - :hwm0) - (:shm1 - :shm0)) * 1024.0 / :triples, 1) AS peak_bytes_per_triple \gset
+SELECT :peak_build_mib AS peak_build_mib, :peak_bytes_per_triple AS peak_bytes_per_triple;
+-- kept for bench/summary.sql
+\ir compare.sql
+SELECT pg_temp.figure('peak backend memory while building, MiB (bytes per distinct triple)',
+                      format('%s (%s)', :peak_build_mib, :peak_bytes_per_triple)) \gset

@@ -8,7 +8,8 @@
 --              row a day), rolled up into one summary
 --   stored     the same from stored per-account summaries (bench_summaries,
 --              made by bench/core.sql)
--- Checks that all give the same numbers before timing anything.
+-- Checks that all give the same numbers before timing anything; the
+-- medians go into bench_results (bench/compare.sql).
 \set QUIET on
 \pset footer off
 \if :{?reps}
@@ -20,7 +21,7 @@ SET jit = off;
 SET work_mem = '1GB';
 SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
 
-\ir timing.sql
+\ir compare.sql
 
 DROP TABLE IF EXISTS bench_daily;
 CREATE TABLE bench_daily AS
@@ -109,3 +110,11 @@ SELECT name AS query, round(median::numeric, 3) AS seconds,
 FROM m ORDER BY array_position(ARRAY['sql', 'raw', 'daily', 'day', 'stored'], name);
 SELECT count(*) AS daily_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_daily;
 SELECT count(*) AS product_day_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_day;
+INSERT INTO bench_results (metric, source, seconds, reps)
+SELECT 'per-feature 30/60/90 retention', v.source, percentile_cont(0.5) WITHIN GROUP (ORDER BY rt.secs), count(*)
+FROM rt JOIN (VALUES ('sql', 'plain SQL', 1), ('raw', 'extension, raw events', 2),
+                     ('daily', 'extension, daily rollup', 3),
+                     ('day', 'extension, product-wide day rollup', 4),
+                     ('stored', 'extension, stored summaries', 5)) v(name, source, ord) USING (name)
+GROUP BY v.source, v.ord ORDER BY v.ord
+ON CONFLICT (metric, source) DO UPDATE SET seconds = excluded.seconds, reps = excluded.reps;

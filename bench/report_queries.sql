@@ -1,0 +1,131 @@
+-- bench/report_queries.sql: the queries of the per-account report (see
+-- bench/report.sql) put into bq (bench/compare.sql): plain SQL two ways,
+-- and the extension from raw events (raw), from bench_daily rolled up per
+-- account (daily) and from bench_summaries (stored).  Included by
+-- bench/report.sql and bench/parallel.sql.
+DELETE FROM bq WHERE metric = 'per-account report';
+INSERT INTO bq VALUES
+('per-account report', 'sql', 'plain SQL', $q$
+WITH f AS (   -- per (account, user, feature): bit k of lo set if used on as_of - k (k < 60),
+              -- bit k of hi if on as_of - 60 - k (k < 30)
+    SELECT account_id, user_id, feature,
+           min(occurred_at) AS first_at, max(occurred_at) AS last_at,
+           bit_or(1::int8 << (date '2026-06-30' - occurred_at::date))
+               FILTER (WHERE occurred_at >= timestamptz '2026-05-02' AND occurred_at < timestamptz '2026-07-01') AS lo,
+           bit_or(1::int8 << (date '2026-06-30' - 60 - occurred_at::date))
+               FILTER (WHERE occurred_at >= timestamptz '2026-04-02' AND occurred_at < timestamptz '2026-05-02') AS hi
+    FROM events
+    GROUP BY 1, 2, 3),
+u AS (        -- per user: days active as bits; (user, feature) pairs in each window
+    SELECT account_id, user_id, min(first_at) AS first_at, max(last_at) AS last_at,
+           coalesce(bit_or(lo), 0) AS lo, coalesce(bit_or(hi), 0) AS hi,
+           count(*) FILTER (WHERE feature IS NOT NULL AND lo & 127 <> 0) AS p7,
+           count(*) FILTER (WHERE feature IS NOT NULL AND lo & 1073741823 <> 0) AS p30,
+           count(*) FILTER (WHERE feature IS NOT NULL AND (lo <> 0 OR hi <> 0)) AS p90
+    FROM f
+    GROUP BY 1, 2),
+x AS (        -- active days of each user in the last 7, 30, 90 days and in the 30 before the last 30
+    SELECT account_id, first_at, last_at, p7, p30, p90,
+           bit_count((lo & 127)::bit(64)) AS x7,
+           bit_count((lo & 1073741823)::bit(64)) AS x30,
+           bit_count(lo::bit(64)) + bit_count(hi::bit(64)) AS x90,
+           bit_count((lo >> 30)::bit(64)) AS b30
+    FROM u),
+a AS (
+    SELECT account_id, count(*) FILTER (WHERE first_at < timestamptz '2026-07-01') AS user_count,
+           min(first_at)::date AS first_day, max(last_at)::date AS last_day,
+           count(*) FILTER (WHERE x7 > 0) AS n7, sum(x7) AS s7, max(x7) AS m7, sum(x7 * x7) AS q7, sum(p7) AS p7,
+           count(*) FILTER (WHERE x30 > 0) AS n30, sum(x30) AS s30, max(x30) AS m30, sum(x30 * x30) AS q30, sum(p30) AS p30,
+           count(*) FILTER (WHERE x90 > 0) AS n90, sum(x90) AS s90, max(x90) AS m90, sum(x90 * x90) AS q90, sum(p90) AS p90,
+           sum(b30) AS b30
+    FROM x
+    GROUP BY 1)
+SELECT a.account_id, a.user_count, a.first_day, a.last_day,
+       a.n7, round((s7::float8 / 7 / nullif(n7, 0))::numeric, 9),
+       round((n7::float8 / nullif(c.seats, 0))::numeric, 9),
+       round((p7::float8 / nullif(n7, 0))::numeric, 9),
+       round((m7::float8 / nullif(s7, 0))::numeric, 9),
+       round((s7::float8 * s7::float8 / nullif(q7, 0))::numeric, 9),
+       a.n30, round((s30::float8 / 30 / nullif(n30, 0))::numeric, 9),
+       round((n30::float8 / nullif(c.seats, 0))::numeric, 9),
+       round((p30::float8 / nullif(n30, 0))::numeric, 9),
+       round((m30::float8 / nullif(s30, 0))::numeric, 9),
+       round((s30::float8 * s30::float8 / nullif(q30, 0))::numeric, 9),
+       a.n90, round((s90::float8 / 90 / nullif(n90, 0))::numeric, 9),
+       round((n90::float8 / nullif(c.seats, 0))::numeric, 9),
+       round((p90::float8 / nullif(n90, 0))::numeric, 9),
+       round((m90::float8 / nullif(s90, 0))::numeric, 9),
+       round((s90::float8 * s90::float8 / nullif(q90, 0))::numeric, 9),
+       round((s30::float8 / nullif(b30, 0) - 1)::numeric, 9)
+FROM a JOIN accounts c USING (account_id)$q$, 1),
+('per-account report', 'sql_days', 'plain SQL, distinct user-days', $q$
+WITH d AS (   -- distinct active days of each user
+    SELECT account_id, user_id, occurred_at::date AS day FROM events GROUP BY 1, 2, 3),
+x AS (
+    SELECT account_id, user_id, min(day) AS first_day, max(day) AS last_day,
+           bool_or(day <= date '2026-06-30') AS seen,
+           count(*) FILTER (WHERE day > date '2026-06-30' - 7 AND day <= date '2026-06-30') AS x7,
+           count(*) FILTER (WHERE day > date '2026-06-30' - 30 AND day <= date '2026-06-30') AS x30,
+           count(*) FILTER (WHERE day > date '2026-06-30' - 90 AND day <= date '2026-06-30') AS x90,
+           count(*) FILTER (WHERE day > date '2026-06-30' - 60 AND day <= date '2026-06-30' - 30) AS b30
+    FROM d GROUP BY 1, 2),
+p AS (        -- (user, feature) pairs of each window: the pair's last day in the last 90 days
+    SELECT account_id,
+           count(*) FILTER (WHERE last > date '2026-06-30' - 7) AS p7,
+           count(*) FILTER (WHERE last > date '2026-06-30' - 30) AS p30,
+           count(*) AS p90
+    FROM (SELECT account_id, user_id, feature, max(occurred_at)::date AS last
+            FROM events
+           WHERE feature IS NOT NULL
+             AND occurred_at >= timestamptz '2026-04-02' AND occurred_at < timestamptz '2026-07-01'
+           GROUP BY 1, 2, 3) pf
+    GROUP BY 1),
+a AS (
+    SELECT account_id, count(*) FILTER (WHERE seen) AS user_count,
+           min(first_day) AS first_day, max(last_day) AS last_day,
+           count(*) FILTER (WHERE x7 > 0) AS n7, sum(x7) AS s7, max(x7) AS m7, sum(x7 * x7) AS q7,
+           count(*) FILTER (WHERE x30 > 0) AS n30, sum(x30) AS s30, max(x30) AS m30, sum(x30 * x30) AS q30,
+           count(*) FILTER (WHERE x90 > 0) AS n90, sum(x90) AS s90, max(x90) AS m90, sum(x90 * x90) AS q90,
+           sum(b30) AS b30
+    FROM x GROUP BY 1)
+SELECT a.account_id, a.user_count, a.first_day, a.last_day,
+       a.n7, round((s7::float8 / 7 / nullif(n7, 0))::numeric, 9),
+       round((n7::float8 / nullif(c.seats, 0))::numeric, 9),
+       round((coalesce(p.p7, 0)::float8 / nullif(n7, 0))::numeric, 9),
+       round((m7::float8 / nullif(s7, 0))::numeric, 9),
+       round((s7::float8 * s7::float8 / nullif(q7, 0))::numeric, 9),
+       a.n30, round((s30::float8 / 30 / nullif(n30, 0))::numeric, 9),
+       round((n30::float8 / nullif(c.seats, 0))::numeric, 9),
+       round((coalesce(p.p30, 0)::float8 / nullif(n30, 0))::numeric, 9),
+       round((m30::float8 / nullif(s30, 0))::numeric, 9),
+       round((s30::float8 * s30::float8 / nullif(q30, 0))::numeric, 9),
+       a.n90, round((s90::float8 / 90 / nullif(n90, 0))::numeric, 9),
+       round((n90::float8 / nullif(c.seats, 0))::numeric, 9),
+       round((coalesce(p.p90, 0)::float8 / nullif(n90, 0))::numeric, 9),
+       round((m90::float8 / nullif(s90, 0))::numeric, 9),
+       round((s90::float8 * s90::float8 / nullif(q90, 0))::numeric, 9),
+       round((s30::float8 / nullif(b30, 0) - 1)::numeric, 9)
+FROM a JOIN accounts c USING (account_id) LEFT JOIN p USING (account_id)$q$, 2);
+
+-- the extension: the same columns from any table or subquery s(account_id, act)
+INSERT INTO bq
+SELECT 'per-account report', v.name, v.source, format($q$
+SELECT s.account_id, user_count(s.act, as_of => '2026-06-30'), first_day(s.act), last_day(s.act),
+       active_users(s.act, '2026-06-30', 7), round(stickiness(s.act, '2026-06-30', 7)::numeric, 9),
+       round(adoption_rate(s.act, c.seats, '2026-06-30', 7)::numeric, 9), round(depth(s.act, '2026-06-30', 7)::numeric, 9),
+       round(champion_share(s.act, '2026-06-30', 7)::numeric, 9), round(effective_users(s.act, '2026-06-30', 7)::numeric, 9),
+       active_users(s.act, '2026-06-30', 30), round(stickiness(s.act, '2026-06-30', 30)::numeric, 9),
+       round(adoption_rate(s.act, c.seats, '2026-06-30', 30)::numeric, 9), round(depth(s.act, '2026-06-30', 30)::numeric, 9),
+       round(champion_share(s.act, '2026-06-30', 30)::numeric, 9), round(effective_users(s.act, '2026-06-30', 30)::numeric, 9),
+       active_users(s.act, '2026-06-30', 90), round(stickiness(s.act, '2026-06-30', 90)::numeric, 9),
+       round(adoption_rate(s.act, c.seats, '2026-06-30', 90)::numeric, 9), round(depth(s.act, '2026-06-30', 90)::numeric, 9),
+       round(champion_share(s.act, '2026-06-30', 90)::numeric, 9), round(effective_users(s.act, '2026-06-30', 90)::numeric, 9),
+       round(usage_trend(s.act, '2026-06-30', 30)::numeric, 9)
+FROM %s s JOIN accounts c USING (account_id)$q$, v.src), v.ord
+FROM (VALUES
+    ('raw', 'extension, raw events',
+     '(SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1)', 3),
+    ('daily', 'extension, daily rollup',
+     '(SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1)', 4),
+    ('stored', 'extension, stored summaries', 'bench_summaries', 5)) v(name, source, src, ord);
+

@@ -1,0 +1,112 @@
+-- bench/triangle.sql: the monthly retention triangle and the weekly
+-- lifecycle, product-wide, as of 2026-06-30 (the last day of the generated
+-- data; days, weeks and months in the session TimeZone):
+--
+--   triangle   cohort_retention(act, 'month', 12, as_of): users by the month
+--              of their first active day, for the 12 months ended by as_of
+--              (2025-07 .. 2026-06), retained in each later ended month
+--   lifecycle  lifecycle(act, 'week', 12, as_of): new, returning,
+--              resurrecting and dormant users of the 12 ISO weeks ended by
+--              as_of (2026-04-06 .. 2026-06-22)
+--
+-- Product-wide rows are the sums of the per-account rows (users belong to
+-- one account).  Each computed by
+--   sql        plain SQL on raw events: one GROUP BY user_id giving the
+--              first event and the months (weeks) active as bits of an int,
+--              then one row per user and period
+--   raw        activity_agg per account, then the accessor, summed
+--   daily      the same from bench_daily rolled up per account
+--   stored     the same from stored per-account summaries (bench_summaries)
+-- Rates are rounded to 9 decimals; all rows are checked equal before
+-- anything is timed.
+\set QUIET on
+\pset footer off
+\if :{?reps}
+\else
+\set reps 3
+\endif
+SET max_parallel_workers_per_gather = 0;
+SET jit = off;
+SET work_mem = '1GB';
+
+\ir compare.sql
+
+CREATE TABLE IF NOT EXISTS bench_summaries AS
+SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
+FROM events GROUP BY account_id;
+CREATE TABLE IF NOT EXISTS bench_daily AS
+SELECT account_id, occurred_at::date AS day, activity_agg(user_id, occurred_at, feature) AS act
+FROM events GROUP BY 1, 2;
+ANALYZE bench_summaries;
+ANALYZE bench_daily;
+
+DELETE FROM bq WHERE metric IN ('retention triangle', 'lifecycle');
+INSERT INTO bq VALUES
+('retention triangle', 'sql', 'plain SQL', $q$
+WITH u AS (   -- per user: first event; bit m set if active in month 2025-07 + m
+    SELECT user_id, min(occurred_at) AS first_at,
+           bit_or(1 << ((date_part('year', occurred_at) * 12 + date_part('month', occurred_at))::int - (2025 * 12 + 7)))
+               FILTER (WHERE occurred_at >= timestamptz '2025-07-01') AS months
+    FROM events
+    WHERE occurred_at < timestamptz '2026-07-01'
+    GROUP BY user_id),
+c AS (        -- users whose first month is one of the 12: c = its index
+    SELECT (date_part('year', first_at) * 12 + date_part('month', first_at))::int - (2025 * 12 + 7) AS c, months
+    FROM u
+    WHERE first_at >= timestamptz '2025-07-01')
+SELECT (date '2025-07-01' + make_interval(months => c))::date AS cohort, k AS period,
+       count(*) AS cohort_users, count(*) FILTER (WHERE months & (1 << (c + k)) <> 0) AS retained_users,
+       round((count(*) FILTER (WHERE months & (1 << (c + k)) <> 0)::float8 / count(*))::numeric, 9) AS rate
+FROM c CROSS JOIN LATERAL generate_series(0, 11 - c) k
+GROUP BY c, k$q$, 1),
+('lifecycle', 'sql', 'plain SQL', $q$
+WITH u AS (   -- per user: first event; bit w set if active in the week 2026-03-30 + 7 w
+    SELECT user_id, min(occurred_at) AS first_at,
+           bit_or(1 << ((date_trunc('week', occurred_at)::date - date '2026-03-30') / 7))
+               FILTER (WHERE occurred_at >= timestamptz '2026-03-30') AS weeks
+    FROM events
+    WHERE occurred_at < timestamptz '2026-06-29'
+    GROUP BY user_id),
+w AS (
+    SELECT floor((date_trunc('week', first_at)::date - date '2026-03-30') / 7.0)::int AS f, coalesce(weeks, 0) AS weeks
+    FROM u)
+SELECT date '2026-03-30' + 7 * i AS period_start,
+       count(*) FILTER (WHERE f = i) AS new_users,
+       count(*) FILTER (WHERE weeks & (1 << i) <> 0 AND weeks & (1 << (i - 1)) <> 0) AS returning_users,
+       count(*) FILTER (WHERE weeks & (1 << i) <> 0 AND weeks & (1 << (i - 1)) = 0 AND f < i - 1) AS resurrecting_users,
+       count(*) FILTER (WHERE weeks & (1 << i) = 0 AND weeks & (1 << (i - 1)) <> 0) AS dormant_users
+FROM w CROSS JOIN generate_series(1, 12) i
+GROUP BY i$q$, 1);
+
+-- the extension, from any table or subquery s(account_id, act)
+INSERT INTO bq
+SELECT m.metric, v.name, v.source, format(m.template, v.src), v.ord
+FROM (VALUES
+    ('retention triangle', $q$
+SELECT r.cohort, r.period, sum(r.cohort_users) AS cohort_users, sum(r.retained_users) AS retained_users,
+       round((sum(r.retained_users)::float8 / sum(r.cohort_users)::float8)::numeric, 9) AS rate
+FROM %s s, cohort_retention(s.act, 'month', 12, '2026-06-30') r
+GROUP BY 1, 2$q$),
+    ('lifecycle', $q$
+SELECT r.period_start, sum(r.new_users) AS new_users, sum(r.returning_users) AS returning_users,
+       sum(r.resurrecting_users) AS resurrecting_users, sum(r.dormant_users) AS dormant_users
+FROM %s s, lifecycle(s.act, 'week', 12, '2026-06-30') r
+GROUP BY 1$q$)) m(metric, template),
+    (VALUES
+    ('raw', 'extension, raw events',
+     '(SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1)', 3),
+    ('daily', 'extension, daily rollup',
+     '(SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1)', 4),
+    ('stored', 'extension, stored summaries', 'bench_summaries', 5)) v(name, source, src, ord);
+
+SELECT pg_temp.check_equal('retention triangle') AS checked;
+SELECT pg_temp.check_equal('lifecycle') AS checked;
+SELECT pg_temp.time_queries(ARRAY['retention triangle', 'lifecycle'], :reps) \gset
+
+\echo
+\echo 'monthly retention triangle (12 cohorts) and weekly lifecycle (12 weeks), product-wide'
+\echo '(serial, median of' :reps 'runs; results checked equal first)'
+SELECT metric, name AS query, round(median::numeric, 3) AS seconds,
+       round(speedup::numeric, 1) AS speedup_vs_sql
+FROM bm WHERE metric IN ('retention triangle', 'lifecycle') ORDER BY metric DESC, ord;
+SELECT pg_temp.record('retention triangle'), pg_temp.record('lifecycle') \gset
