@@ -92,30 +92,23 @@ ${duckWindows((d) => `       a${d}, s${d} / nullif(${d} * a${d}, 0), a${d} / nul
        s30 / nullif(sp, 0) - 1
 FROM acc LEFT JOIN pa USING (account_id) LEFT JOIN accounts a USING (account_id)`,
   retention: `
-WITH d AS (             -- distinct (user, feature, day) up to as_of
-    SELECT DISTINCT user_id, feature, occurred_at::date AS day
+WITH u AS (             -- per (user, feature): first day, and the days of use
+    SELECT feature, min(occurred_at::date) AS start, list(occurred_at::date) AS days
     FROM events WHERE feature IS NOT NULL AND occurred_at < DATE '${AS_OF}' + 1
-), s AS (
-    SELECT user_id, feature, min(day) AS start FROM d GROUP BY ALL
-), u AS (               -- per (user, feature): retained in each bracket?
-    SELECT s.feature, s.start,
-           bool_or(d.day >= s.start + 30 AND d.day < s.start + 60) AS r30,
-           bool_or(d.day >= s.start + 60 AND d.day < s.start + 90) AS r60,
-           bool_or(d.day >= s.start + 90 AND d.day < s.start + 120) AS r90
-    FROM s JOIN d USING (user_id, feature)
-    GROUP BY s.user_id, s.feature, s.start
+    GROUP BY user_id, feature
+), b AS (               -- the 30-day brackets after the first day holding some use
+    SELECT feature, start, list_transform(days, x -> (x - start) // 30) AS brackets FROM u
 )
 SELECT feature, n.n AS day, count(*) AS cohort,
        count(*) FILTER (WHERE start + n.n + 29 <= DATE '${AS_OF}') AS eligible,
-       count(*) FILTER (WHERE start + n.n + 29 <= DATE '${AS_OF}'
-                          AND CASE n.n WHEN 30 THEN r30 WHEN 60 THEN r60 ELSE r90 END) AS retained
-FROM u CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
+       count(*) FILTER (WHERE start + n.n + 29 <= DATE '${AS_OF}' AND list_contains(brackets, n.n // 30)) AS retained
+FROM b CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
 GROUP BY ALL`,
 };
 
-// ClickHouse 18.16: no CTEs, no FILTER, no window functions, lambdas cannot
-// capture columns; retention() fits the brackets once each (user, feature)
-// row carries its start day.
+
+// ClickHouse 18.16: no CTEs, no FILTER, no window functions, one JOIN per
+// SELECT, lambdas cannot capture columns (replicate() passes them in).
 const chWindows = ((f) => WINDOWS.map(f).join(',\n'));
 const D = `toDate('${AS_OF}')`;
 const CH = {
@@ -130,12 +123,14 @@ FROM (SELECT * FROM (
     SELECT account_id, countIf(ever > 0) AS user_count, min(fd) AS first_day, max(ld) AS last_day,
 ${chWindows((d) => `           countIf(x${d} > 0) AS a${d}, sum(x${d}) AS s${d}, max(x${d}) AS m${d}, sum(x${d} * x${d}) AS q${d}`)},
            sum(xp) AS sp
-    FROM (
-        SELECT account_id, user_id, min(day) AS fd, max(day) AS ld, countIf(day <= ${D}) AS ever,
-${chWindows((d) => `               countIf(day > ${D} - ${d} AND day <= ${D}) AS x${d}`)},
-               countIf(day > ${D} - 60 AND day <= ${D} - 30) AS xp
-        FROM (SELECT account_id, user_id, toDate(occurred_at) AS day FROM events
-              GROUP BY account_id, user_id, day)
+    FROM (              -- per user: active days in each window
+        SELECT account_id, user_id, toDate(min(occurred_at)) AS fd, toDate(max(occurred_at)) AS ld,
+               countIf(occurred_at < toDateTime(${D} + 1)) AS ever,
+${chWindows((d) => `               uniqExactIf(toDate(occurred_at), occurred_at >= toDateTime(${D} - ${d - 1})
+                                                AND occurred_at < toDateTime(${D} + 1)) AS x${d}`)},
+               uniqExactIf(toDate(occurred_at), occurred_at >= toDateTime(${D} - 59)
+                                                AND occurred_at < toDateTime(${D} - 29)) AS xp
+        FROM events
         GROUP BY account_id, user_id)
     GROUP BY account_id)
     ANY LEFT JOIN (SELECT account_id, seats FROM accounts) USING account_id)
@@ -147,6 +142,20 @@ ${chWindows((d) => `           countIf(last > ${D} - ${d}) AS p${d}`)}
           GROUP BY account_id, user_id, feature)
     GROUP BY account_id) USING account_id`,
   retention: `
+SELECT feat AS feature, n AS day, count() AS cohort, countIf(start + n + 29 <= ${D}) AS eligible,
+       countIf(start + n + 29 <= ${D} AND has(brackets, intDiv(n, 30))) AS retained
+FROM (
+    SELECT feat, start, arrayMap((d, s) -> intDiv(d - s, 30), days, replicate(start, days)) AS brackets
+    FROM (SELECT user_id, assumeNotNull(feature) AS feat, min(toDate(occurred_at)) AS start,
+                 groupArray(toDate(occurred_at)) AS days
+          FROM events WHERE feature IS NOT NULL AND occurred_at < toDateTime(${D} + 1)
+          GROUP BY user_id, feat))
+ARRAY JOIN [30, 60, 90] AS n
+GROUP BY feat, n`,
+};
+// the same with ClickHouse's retention() aggregate: its conditions need each
+// row's start day, hence a join of the events with the first days
+const CH_RETENTION_FN = { retention: `
 SELECT feat AS feature, n AS day, count() AS cohort, countIf(start + n + 29 <= ${D}) AS eligible,
        countIf(start + n + 29 <= ${D} AND r[intDiv(n, 30) + 1] = 1) AS retained
 FROM (
@@ -161,8 +170,8 @@ FROM (
         GROUP BY user_id, feat) USING (user_id, feat)
     GROUP BY user_id, feat, start)
 ARRAY JOIN [30, 60, 90] AS n
-GROUP BY feat, n`,
-};
+GROUP BY feat, n` };
+
 
 // ---------------------------------------------------------------------------
 // Clients.  Every side returns its rows to this process (arrays of values,
@@ -185,6 +194,8 @@ async function runCh(sql) {
   if (!res.ok) throw new Error(`ClickHouse: ${text}`);
   return text.split('\n').filter((l) => l !== '').map((l) => l.split('\t').map((v) => (v === '\\N' ? null : v)));
 }
+
+const ENGINES = [['DuckDB', runDuck, DUCK], ['ClickHouse', runCh, CH], ['ClickHouse, retention()', runCh, CH_RETENTION_FN]];
 
 // ---------------------------------------------------------------------------
 // Load DuckDB (the ClickHouse load is done by run), record versions and threads
@@ -221,13 +232,13 @@ for (const [metric, cols] of Object.entries(COLUMNS)) {
   await pgc.query(`INSERT INTO ref_${metric} ${PG.reference[metric]}`);
   const nref = Number((await runPg(`SELECT count(*) FROM ref_${metric}`))[0][0]);
   if (nref === 0) throw new Error(`${metric}: no reference rows`);
-  const sides = {
-    'extension from per-day summaries': runPg(PG.timed[metric]),
-    duckdb: runDuck(DUCK[metric]),
-    clickhouse: runCh(CH[metric]),
-  };
-  for (const [side, rowsP] of Object.entries(sides)) {
-    const rows = await rowsP;
+  if (metric === 'report') {
+    const [[n7, nt]] = await runPg('SELECT count(*) FILTER (WHERE stickiness_7 IS NULL), count(*) FILTER (WHERE usage_trend_30 IS NULL) FROM ref_report');
+    console.log(`reference report: ${nref} accounts, ${n7} with nobody active in the last 7 days, ${nt} with a NULL usage trend`);
+  }
+  for (const [side, run, q] of [['extension from per-day summaries', runPg, PG.timed], ...ENGINES]) {
+    if (!q[metric]) continue;
+    const rows = await run(q[metric]);
     const json = JSON.stringify(rows.map((r) => Object.fromEntries(cols.map(([c], i) => {
       let v = r[i];
       if (typeof v === 'bigint') v = v.toString();
@@ -257,11 +268,12 @@ for (const [metric, cols] of Object.entries(COLUMNS)) {
 // ---------------------------------------------------------------------------
 // Timing: alternated over REPS repetitions, medians
 // ---------------------------------------------------------------------------
-const SIDES = { postgresql: [runPg, PG.timed], duckdb: [runDuck, DUCK], clickhouse: [runCh, CH] };
+
 const times = {};
 for (let rep = 0; rep < REPS; rep++) {
   for (const metric of Object.keys(COLUMNS)) {
-    for (const [side, [run, q]] of Object.entries(SIDES)) {
+    for (const [side, run, q] of [['postgresql', runPg, PG.timed], ...ENGINES]) {
+      if (!q[metric]) continue;
       const t = performance.now();
       await run(q[metric]);
       ((times[metric] ??= {})[side] ??= []).push((performance.now() - t) / 1000);
@@ -280,9 +292,10 @@ console.log('| metric | engine | seconds | PostgreSQL side | PostgreSQL seconds 
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const metric of Object.keys(COLUMNS)) {
   const p = median(times[metric].postgresql);
-  for (const side of ['duckdb', 'clickhouse']) {
+  for (const [side, , q] of ENGINES) {
+    if (!q[metric]) continue;
     const e = median(times[metric][side]);
-    console.log(`| ${NAMES[metric][0]} | ${side === 'duckdb' ? 'DuckDB' : 'ClickHouse'} | ${fmt(e)} | ${NAMES[metric][1]} | ${fmt(p)} | ${(e / p).toFixed(2)} |`);
+    console.log(`| ${NAMES[metric][0]} | ${side} | ${fmt(e)} | ${NAMES[metric][1]} | ${fmt(p)} | ${(e / p).toFixed(2)} |`);
   }
 }
 console.log(`\nall runs: ${JSON.stringify(times, (k, v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v))}`);
