@@ -183,6 +183,8 @@ await pgc.connect();
 for (const s of ["SET max_parallel_workers_per_gather = 0", "SET jit = off", "SET work_mem = '1GB'"]) {
   await pgc.query(s);
 }
+// libpq (psql, which made the export) honours PGTZ; node-postgres does not
+if (process.env.PGTZ) await pgc.query("SELECT set_config('TimeZone', $1, false)", [process.env.PGTZ]);
 const runPg = async (sql) => (await pgc.query({ text: sql, rowMode: 'array' })).rows;
 
 const duck = await (await DuckDBInstance.create(':memory:')).connect();
@@ -215,7 +217,8 @@ const counts = {
   duckdb: (await runDuck('SELECT count(*) FROM events'))[0][0],
   clickhouse: (await runCh('SELECT count() FROM events'))[0][0],
 };
-console.log(`PostgreSQL: ${pgVersion.split(',')[0]}, serial (max_parallel_workers_per_gather = 0)`);
+const [[pgTz]] = await runPg('SHOW TimeZone');
+console.log(`PostgreSQL: ${pgVersion.split(',')[0]}, serial (max_parallel_workers_per_gather = 0), TimeZone ${pgTz}`);
 console.log(`DuckDB ${duckVersion} (@duckdb/node-api, in memory, ${duckThreads} threads), loaded in ${duckLoad.toFixed(1)} s`);
 console.log(`ClickHouse ${chVersion} (MergeTree ORDER BY tuple(), max_threads ${chThreads})`);
 console.log(`events: ${JSON.stringify(counts)}`);
