@@ -1,6 +1,9 @@
 -- bench/retention.sql: 30/60/90-day retention (30-day brackets) for every
 -- feature, as of the last day of the data, product-wide:
 --   sql        the plain-SQL formulation of SPEC 2.5 over raw events
+--   sql_arrays plain SQL in one pass: the days of each (user, feature)
+--              gathered into an array with its first day, then one unnest
+--              per (user, feature)
 --   raw        activity_agg per account + feature_retention, summed
 --   daily      the same from a table of per-day summaries per account,
 --              rolled up per account
@@ -51,6 +54,20 @@ SELECT c.feature, n.n AS day, c.cohort, count(e.hit) AS eligible, count(*) FILTE
 FROM c CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
 LEFT JOIN e ON e.feature = c.feature AND e.n = n.n
 GROUP BY 1, 2, 3$q$),
+('sql_arrays', $q$
+SELECT g.feature, n.n AS day, count(*) AS cohort,
+       count(*) FILTER (WHERE g.start + n.n + 29 <= date '2026-06-30') AS eligible,
+       count(*) FILTER (WHERE g.start + n.n + 29 <= date '2026-06-30'
+                          AND CASE n.n WHEN 30 THEN r.r30 WHEN 60 THEN r.r60 ELSE r.r90 END) AS retained
+FROM (SELECT user_id, feature, min(day) AS start, array_agg(day) AS days
+        FROM (SELECT user_id, feature, occurred_at::date AS day FROM events
+               WHERE feature IS NOT NULL AND occurred_at < timestamptz '2026-07-01') e
+       GROUP BY 1, 2) g,
+     LATERAL (SELECT bool_or(x - g.start BETWEEN 30 AND 59) AS r30, bool_or(x - g.start BETWEEN 60 AND 89) AS r60,
+                     bool_or(x - g.start BETWEEN 90 AND 119) AS r90
+                FROM unnest(g.days) x) r,
+     (VALUES (30), (60), (90)) AS n(n)
+GROUP BY 1, 2$q$),
 ('raw', $q$
 SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
        sum(f.retained_users) AS retained
@@ -107,12 +124,13 @@ END $$;
 WITH m AS (SELECT name, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median FROM rt GROUP BY name)
 SELECT name AS query, round(median::numeric, 3) AS seconds,
        round(((SELECT median FROM m WHERE name = 'sql') / median)::numeric, 1) AS speedup_vs_sql
-FROM m ORDER BY array_position(ARRAY['sql', 'raw', 'daily', 'day', 'stored'], name);
+FROM m ORDER BY array_position(ARRAY['sql', 'sql_arrays', 'raw', 'daily', 'day', 'stored'], name);
 SELECT count(*) AS daily_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_daily;
 SELECT count(*) AS product_day_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_day;
 INSERT INTO bench_results (metric, source, seconds, reps)
 SELECT 'per-feature 30/60/90 retention', v.source, percentile_cont(0.5) WITHIN GROUP (ORDER BY rt.secs), count(*)
-FROM rt JOIN (VALUES ('sql', 'plain SQL', 1), ('raw', 'extension, raw events', 2),
+FROM rt JOIN (VALUES ('sql', 'plain SQL', 1), ('sql_arrays', 'plain SQL, arrays', 1),
+                     ('raw', 'extension, raw events', 2),
                      ('daily', 'extension, daily rollup', 3),
                      ('day', 'extension, product-wide day rollup', 4),
                      ('stored', 'extension, stored summaries', 5)) v(name, source, ord) USING (name)
