@@ -50,9 +50,9 @@ check() {
         now >"$work/end"
     ) &
     local bg=$!
-    # wait for the query to start
+    # wait for the query to start (its leader: parallel workers share the name)
     for _ in $(seq 1 100); do
-        pid="$("${psql[@]}" -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$app' AND state = 'active'")"
+        pid="$("${psql[@]}" -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$app' AND state = 'active' AND backend_type = 'client backend'")"
         [[ -n "$pid" ]] && break
         sleep 0.05
     done
