@@ -372,6 +372,30 @@ data_periods(const ActivityView *v, const PeriodArgs *pa, int64 *lo, int64 *hi)
 		*hi = *lo - 1;
 }
 
+/*
+ * cohort_retention and lifecycle count, for each user, their periods.  When
+ * the periods the value spans are few (in proportion to the value) the
+ * counts are arrays indexed by period; otherwise they are sorted keys, one
+ * for each (user, period), so that memory stays in proportion to the value
+ * (a value may span all the dates PostgreSQL has: billions of day periods).
+ */
+#define DENSE_SLACK 65536
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	uint64		x = *(const uint64 *) a;
+	uint64		y = *(const uint64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static uint64 *
+key_array(Size n)
+{
+	return (uint64 *) MemoryContextAllocHuge(CurrentMemoryContext, n * sizeof(uint64));
+}
+
 Datum
 activity_cohort_retention(PG_FUNCTION_ARGS)
 {
@@ -382,9 +406,14 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 	int32		feature;
 	int64		lo,
 				hi,
+				n,
 				i,
 				k;
-	int64	  **retained;		/* [cohort][k], k up to hi; k = 0 is the size */
+	bool		dense;
+	int64	  **retained = NULL;	/* dense: [cohort][k]; k = 0 is the size */
+	uint64	   *keys = NULL;	/* sparse: (cohort - lo) << 32 | k */
+	Size		nkeys = 0,
+				next;
 	int64	   *periods;
 
 	act_init_srf(fcinfo);
@@ -394,37 +423,78 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 	data_periods(&v, &pa, &lo, &hi);
 	if (lo > hi)
 		return (Datum) 0;
-	retained = palloc((hi - lo + 1) * sizeof(int64 *));
-	for (i = 0; i <= hi - lo; i++)
-		retained[i] = palloc0((hi - lo + 1 - i) * sizeof(int64));
+	n = hi - lo + 1;
+	/* the triangle has n (n + 1) / 2 counts */
+	dense = n <= 65536 && n * (n + 1) / 2 <= 4 * (int64) v.ntriples + DENSE_SLACK;
+	if (dense)
+	{
+		retained = palloc(n * sizeof(int64 *));
+		for (i = 0; i < n; i++)
+			retained[i] = palloc0((n - i) * sizeof(int64));
+	}
+	else
+		keys = key_array((Size) v.ntriples + 1);	/* periods <= days <= triples */
 	periods = palloc(((Size) v.ntriples + 1) * sizeof(int64));
 
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		n = cursor_user_days(&c, feature, pa.as_of);
-		uint32		np = user_periods(pa.kind, c.days, n, pa.last, periods);
+		uint32		nd = cursor_user_days(&c, feature, pa.as_of);
+		uint32		np = user_periods(pa.kind, c.days, nd, pa.last, periods);
 		uint32		j;
 
 		if (np == 0 || periods[0] < lo)
 			continue;
 		for (j = 0; j < np; j++)
-			retained[periods[0] - lo][periods[j] - periods[0]]++;
+		{
+			if (dense)
+				retained[periods[0] - lo][periods[j] - periods[0]]++;
+			else				/* both below 2^32: fewer than the days PostgreSQL has */
+				keys[nkeys++] = ((uint64) (periods[0] - lo) << 32) |
+					(uint64) (periods[j] - periods[0]);
+		}
 	}
+	if (!dense)
+		qsort(keys, nkeys, sizeof(uint64), cmp_key);
 
-	for (i = 0; i <= hi - lo; i++)
+	/* each cohort that has users, in order, with every k up to last */
+	next = 0;
+	for (i = 0; i < n; i++)
 	{
-		int64		size = retained[i][0];
+		int64		size = 0;
+		Size		end = next;
 
+		if (dense)
+			size = retained[i][0];
+		else
+		{
+			if (next >= nkeys)
+				break;
+			i = (int64) (keys[next] >> 32);
+			while (end < nkeys && (int64) (keys[end] >> 32) == i)
+			{
+				if ((keys[end] & 0xFFFFFFFF) == 0)
+					size++;
+				end++;
+			}
+		}
 		if (size == 0)
 			continue;
 		for (k = 0; k <= pa.last - (lo + i); k++)
 		{
 			Datum		values[5];
 			bool		nulls[5] = {false, false, false, false, false};
-			int64		r = k <= hi - lo - i ? retained[i][k] : 0;
+			int64		r = 0;
 
 			CHECK_FOR_INTERRUPTS();
+			if (dense)
+				r = k < n - i ? retained[i][k] : 0;
+			else
+				while (next < end && (int64) (keys[next] & 0xFFFFFFFF) == k)
+				{
+					r++;
+					next++;
+				}
 			values[0] = DateADTGetDatum(period_start(pa.kind, lo + i));
 			values[1] = Int32GetDatum((int32) Min(k, PG_INT32_MAX));
 			values[2] = Int64GetDatum(size);
@@ -432,6 +502,7 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 			values[4] = Float8GetDatum((double) r / (double) size);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
+		next = end;
 	}
 	return (Datum) 0;
 }
@@ -447,9 +518,15 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	int64		first,
 				lo,
 				hi,
+				n,
 				p;
 	int64	   *periods;
-	int64		(*counts)[4];	/* new, returning, resurrecting, dormant */
+	bool		dense;
+	int64		(*counts)[4] = NULL;	/* dense: new, returning, resurrecting,
+										 * dormant */
+	uint64	   *keys = NULL;	/* sparse: (p - lo) << 2 | the same 0 .. 3 */
+	Size		nkeys = 0,
+				next;
 
 	act_init_srf(fcinfo);
 	if (!period_args(fcinfo, &v, &pa))
@@ -460,45 +537,71 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 				period_of(pa.kind, DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 1);
 	pa.first = first;
 	data_periods(&v, &pa, &lo, &hi);
-	counts = palloc0((Max(hi - lo + 1, 0) + 1) * sizeof(*counts));
+	n = Max(hi - lo + 1, 0);
+	dense = n <= 2 * (int64) v.ntriples + DENSE_SLACK;
+	if (dense)
+		counts = palloc0((n + 1) * sizeof(*counts));
+	else
+		keys = key_array(2 * ((Size) v.ntriples + 1));	/* two for each user period */
 	periods = palloc(((Size) v.ntriples + 1) * sizeof(int64));
 
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		n = cursor_user_days(&c, feature, pa.as_of);
-		uint32		np = user_periods(pa.kind, c.days, n, pa.last, periods);
+		uint32		nd = cursor_user_days(&c, feature, pa.as_of);
+		uint32		np = user_periods(pa.kind, c.days, nd, pa.last, periods);
 		uint32		j;
 
 		for (j = 0; j < np; j++)
 		{
+			int			kind;
+
 			p = periods[j];
 			if (p >= lo && p <= hi)
 			{
-				if (j == 0)
-					counts[p - lo][0]++;
-				else if (periods[j - 1] == p - 1)
-					counts[p - lo][1]++;
+				kind = j == 0 ? 0 : periods[j - 1] == p - 1 ? 1 : 2;
+				if (dense)
+					counts[p - lo][kind]++;
 				else
-					counts[p - lo][2]++;
+					keys[nkeys++] = ((uint64) (p - lo) << 2) | kind;
 			}
 			/* active in p but not in p + 1: dormant in p + 1 */
 			if (p + 1 >= lo && p + 1 <= hi &&
 				(j + 1 == np || periods[j + 1] != p + 1))
-				counts[p + 1 - lo][3]++;
+			{
+				if (dense)
+					counts[p + 1 - lo][3]++;
+				else
+					keys[nkeys++] = ((uint64) (p + 1 - lo) << 2) | 3;
+			}
 		}
 	}
+	if (!dense)
+		qsort(keys, nkeys, sizeof(uint64), cmp_key);
 
+	next = 0;
 	for (p = first; p <= pa.last; p++)
 	{
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
+		int64		sums[4] = {0, 0, 0, 0};
 		int			k;
 
 		CHECK_FOR_INTERRUPTS();
+		if (p >= lo && p <= hi)
+		{
+			if (dense)
+				memcpy(sums, counts[p - lo], sizeof(sums));
+			else
+				while (next < nkeys && (int64) (keys[next] >> 2) == p - lo)
+				{
+					sums[keys[next] & 3]++;
+					next++;
+				}
+		}
 		values[0] = DateADTGetDatum(period_start(pa.kind, p));
 		for (k = 0; k < 4; k++)
-			values[k + 1] = Int64GetDatum(p >= lo && p <= hi ? counts[p - lo][k] : 0);
+			values[k + 1] = Int64GetDatum(sums[k]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

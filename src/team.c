@@ -136,8 +136,12 @@ activity_frequency(PG_FUNCTION_ARGS)
 	if (!arg_activity(fcinfo, &v) || !arg_window(fcinfo, 1, 2, &w))
 		return (Datum) 0;
 	feature = arg_feature(fcinfo, 3, &v);
-	/* nobody can be active on more days than the value spans */
-	most = v.ntriples > 0 ? Min((int64) w.days, (int64) v.max_day - v.min_day + 1) : 0;
+	/*
+	 * nobody can be active on more days than the value spans, nor than it
+	 * has triples (a value may span all the dates PostgreSQL has)
+	 */
+	most = v.ntriples > 0 ? Min(Min((int64) w.days, (int64) v.max_day - v.min_day + 1),
+								(int64) v.ntriples) : 0;
 	users = palloc0((most + 1) * sizeof(int64));
 	if (feature != FEATURE_NONE)
 	{

@@ -7,20 +7,21 @@
 # Creates a fresh database holding the extension, the generated data
 # (bench/generate.sql at a small scale), tables of activity values per
 # account, per account and day, and per account with departments as users
-# (so that sqlsmith finds the type in columns; a NULL and a one-triple
-# value included), a view of accessors over them, a table of arguments at
-# and past the edges of what the functions accept, and plain (not
-# set-returning) wrappers of the set-returning functions, which sqlsmith
-# does not call itself.  sqlsmith's routine list is narrowed, through the
-# role's search_path, to the extension's routines (each listed
-# SQLSMITH_WEIGHT times, default 8) and the built-ins over the tables'
-# types (SQLSMITH_ALL_FUNCTIONS=1: all of pg_proc).  Then, for each seed of
-# SQLSMITH_SEEDS (default "1"), runs SQLSMITH_QUERIES (default 2000)
-# generated statements as a role that is not a superuser (so that random
-# calls of pg_terminate_backend, pg_reload_conf, lo_import ... are refused),
-# with --exclude-catalog (the queries read the user tables, where the
-# activity columns are, not the system catalogs) and sqlsmith's own
-# statement_timeout of 1 s (60 s on the role, for its catalogue queries).
+# (so that sqlsmith finds the type in columns; a NULL, a one-triple value
+# and one spanning every date included), a view of accessors over them, a
+# table of arguments at and past the edges of what the functions accept,
+# and plain (not set-returning) wrappers of the set-returning functions,
+# which sqlsmith does not call itself. sqlsmith's routine list is
+# narrowed, through the role's search_path, to the extension's routines
+# (each listed SQLSMITH_WEIGHT times, default 8) and the built-ins over
+# the tables' types (SQLSMITH_ALL_FUNCTIONS=1: all of pg_proc). Then, for
+# each seed of SQLSMITH_SEEDS (default "1"), runs SQLSMITH_QUERIES
+# (default 2000) generated statements as a role that is not a superuser
+# (so that random calls of pg_terminate_backend, pg_reload_conf, lo_import
+# ... are refused), with --exclude-catalog (the queries read the user
+# tables, where the activity columns are, not the system catalogs) and
+# sqlsmith's own statement_timeout of 1 s (60 s on the role, for its
+# catalogue queries).
 #
 # Fails when:
 #   - the server crashed: sqlsmith lost its connection, a watching session
@@ -101,9 +102,13 @@ CREATE TABLE account_activity AS
 SELECT a.account_id, a.seats, a.signed_at, s.act
 FROM accounts a
 LEFT JOIN (SELECT account_id, rollup(act) AS act FROM account_days GROUP BY 1) s USING (account_id);
--- a NULL value and a value of one user on one day with no feature
+-- a NULL value, a value of one user on one day with no feature, and one
+-- whose days span every date PostgreSQL has
 INSERT INTO account_activity VALUES (-1, 10, date '2026-01-01', NULL),
-    (-2, 0, date '2026-06-30', (SELECT activity_agg(1, date '2026-06-30')));
+    (-2, 0, date '2026-06-30', (SELECT activity_agg(1, date '2026-06-30'))),
+    (-3, 3, date '2026-01-01',
+     (SELECT activity_agg(u, d, 'reports')
+      FROM (VALUES (1, date '4713-01-01 BC'), (2, date '5874897-12-31'), (3, date '2026-01-01')) AS x(u, d)));
 CREATE TABLE department_activity AS
 SELECT e.account_id, activity_agg(u.department, e.occurred_at, e.feature) AS act
 FROM events e JOIN users u USING (user_id) GROUP BY 1;
