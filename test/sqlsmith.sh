@@ -333,12 +333,13 @@ fi
 
 # --- errors -------------------------------------------------------------------
 psql -X -q -d "$logdb" -c "\\copy (SELECT sqlstate, msg, query FROM error) TO '$work/errors.csv' CSV"
-echo "errors in statements that involve the extension, by SQLSTATE and message:"
+echo "errors in statements that involve the extension, other than those of class 42 (the statement refused before it runs), by SQLSTATE and message:"
 psql -X -q -d "$logdb" -v call="$call_re" -v read="$read_re" -P footer=off <<'SQL'
 SELECT count(*) AS n, sqlstate, left(split_part(msg, E'\n', 1), 110) AS message
 FROM error
-WHERE query ~ :'call' OR query ~ :'read'
+WHERE (query ~ :'call' OR query ~ :'read') AND sqlstate NOT LIKE '42%'
 GROUP BY 2, 3 ORDER BY 1 DESC, 2, 3 LIMIT 40;
+SELECT count(*) AS "errors of class 42 (all statements)" FROM error WHERE sqlstate LIKE '42%';
 SQL
 
 # internal errors: run each again, verbose, and look where it was raised
