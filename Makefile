@@ -9,8 +9,10 @@ OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
 # committed and never edited again
 DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
-# the server headers as system headers: -Wextra warns about their unused
+# -Wextra on top of PGXS's -Wall (the build must be free of both), with the
+# server headers as system headers: -Wextra warns about their unused
 # parameters, which are not ours to fix
+PG_CFLAGS  += -Wextra
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 
 # pg_regress inputs are sql/NAME.sql, expected output expected/NAME.out

@@ -1039,10 +1039,101 @@ merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap)
 }
 
 /*
+ * Merges two ascending runs of keys into out, dropping keys both hold;
+ * returns the number written.
+ */
+static Size
+merge_two_runs(const uint64 *a, Size na, const uint64 *c, Size nc, uint64 *out)
+{
+	Size		i = 0,
+				j = 0,
+				w = 0;
+
+	while (i < na && j < nc)
+	{
+		uint64		x = a[i],
+					y = c[j];
+
+		out[w++] = x < y ? x : y;
+		i += x <= y;
+		j += y <= x;
+	}
+	memcpy(out + w, a + i, (na - i) * sizeof(uint64));
+	w += na - i;
+	memcpy(out + w, c + j, (nc - j) * sizeof(uint64));
+	return w + nc - j;
+}
+
+/*
+ * Sorts and deduplicates b->keys, made of nruns runs (run r starts at
+ * starts[r]; starts[nruns] is the end), each ascending when its value is
+ * well formed.  Few runs are merged pairwise, in fewer passes over the keys
+ * than a radix sort takes: combining the partial summaries of a parallel
+ * query, or activity_union, merges two to a handful.  Many runs (rollup of
+ * per-day summaries), or a run out of order, go to the radix sort.
+ */
+#define MERGE_RUNS	4
+
+static void
+sort_key_runs(ActivityBuilder *b, Size *starts, int nruns)
+{
+	uint64	   *tmp = huge_array(uint64, Max(b->nkeys, 1));
+	uint64	   *src = b->keys;
+	Size		n;
+	int			r;
+	bool		ascending = nruns <= MERGE_RUNS;
+
+	for (r = 0; r < nruns && ascending; r++)
+	{
+		Size		i;
+
+		for (i = starts[r] + 1; i < starts[r + 1] && ascending; i++)
+			ascending = src[i - 1] < src[i];
+	}
+	if (!ascending)
+	{
+		src = radix_sort(b->keys, tmp, b->nkeys, key_bits(b));
+		n = dedupe_sorted(src, b->nkeys);
+	}
+	else
+	{
+		Size		bounds[MERGE_RUNS + 1];
+
+		memcpy(bounds, starts, (nruns + 1) * sizeof(Size));
+		while (nruns > 1)
+		{
+			uint64	   *dst = src == b->keys ? tmp : b->keys;
+			Size		next[MERGE_RUNS + 1];
+			int			m = 0;
+
+			CHECK_FOR_INTERRUPTS();
+			next[0] = 0;
+			for (r = 0; r < nruns; r += 2, m++)
+			{
+				Size		lo = bounds[r],
+							mid = bounds[r + 1],
+							hi = r + 1 < nruns ? bounds[r + 2] : mid;
+
+				next[m + 1] = next[m] + merge_two_runs(src + lo, mid - lo, src + mid, hi - mid,
+													   dst + next[m]);
+			}
+			memcpy(bounds, next, (m + 1) * sizeof(Size));
+			nruns = m;
+			src = dst;
+		}
+		n = bounds[nruns];
+	}
+	if (src != b->keys)
+		memcpy(b->keys, src, n * sizeof(uint64));
+	b->nkeys = b->nsorted = n;
+	pfree(tmp);
+}
+
+/*
  * Merges the pending stored values (builder_add_flat) into the builder in
  * bulk: the union of their users and the union of their features are put
  * in order once, then each value's keys are renumbered and appended, and
- * one radix sort orders and deduplicates them all.  Keys the builder
+ * sorted and deduplicated all at once (sort_key_runs).  Keys the builder
  * held already are flattened first and merged as one more value.
  */
 void
@@ -1060,8 +1151,7 @@ builder_merge(ActivityBuilder *b)
 	int			nviews = 0,
 				k;
 	Size		at;
-	uint64	   *tmp;
-	uint64	   *sorted;
+	Size	   *starts;
 
 	if (b->npend == 0)
 		return;
@@ -1115,18 +1205,17 @@ builder_merge(ActivityBuilder *b)
 		b->keys = huge_array(uint64, ntriples);
 		b->capkeys = ntriples;
 	}
+	starts = huge_array(Size, (Size) nviews + 1);
 	for (k = 0; k < nviews; k++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		map_features(b, &views[k], k > 0 ? &views[k - 1] : NULL, fmap);
+		starts[k] = b->nkeys;
 		merge_keys(b, &views[k], fmap);
 	}
-	tmp = huge_array(uint64, Max(b->nkeys, 1));
-	sorted = radix_sort(b->keys, tmp, b->nkeys, key_bits(b));
-	b->nkeys = b->nsorted = dedupe_sorted(sorted, b->nkeys);
-	if (sorted != b->keys)
-		memcpy(b->keys, sorted, b->nkeys * sizeof(uint64));
-	pfree(tmp);
+	starts[nviews] = b->nkeys;
+	sort_key_runs(b, starts, nviews);
+	pfree(starts);
 
 	for (k = 0; k < nviews; k++)
 	{

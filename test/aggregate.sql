@@ -267,6 +267,27 @@ SELECT pg_temp.expect('rollup of weekly rollups = rollup of days',
     (SELECT string_agg(act::text, ',' ORDER BY account_id) FROM
         (SELECT account_id, rollup(act) AS act FROM daily GROUP BY 1) y));
 
+-- rollup of k pieces per account, piece j the rollup of the days = j
+-- (mod k), sharing users: a few pieces are merged pairwise as sorted runs,
+-- more by one radix sort; the same value either way
+DO $$
+DECLARE
+    k    int;
+    got  text;
+    want text;
+BEGIN
+    SELECT md5(string_agg(act::text, ',' ORDER BY account_id)) INTO want
+      FROM (SELECT account_id, rollup(act) AS act FROM daily GROUP BY 1) y;
+    FOR k IN 1 .. 7 LOOP
+        SELECT md5(string_agg(act::text, ',' ORDER BY account_id)) INTO got
+          FROM (SELECT account_id, rollup(act) AS act
+                  FROM (SELECT account_id, rollup(act) AS act FROM daily
+                         GROUP BY account_id, (day - date '2000-01-01') % k) p
+                 GROUP BY 1) x;
+        PERFORM pg_temp.expect(format('rollup of %s pieces per account', k), got, want);
+    END LOOP;
+END $$;
+
 -- rollup holds the summaries it is given and merges them in bulk, as soon
 -- as their copies pass 64 MB: enough copies of every per-day summary to
 -- hold 80 MB pass that bound, so the merged state is merged again with
