@@ -16,8 +16,7 @@
 -- medians of every script are kept in the table bench_results (metric,
 -- source, seconds), other figures in bench_figures; bench/summary.sql
 -- prints them at the end of bench/run.
-\ir timing.sql
-SET client_min_messages = warning;
+-- (after session.sql, which gives pg_temp.secs)
 
 CREATE TABLE IF NOT EXISTS bench_results (
     metric  text,

@@ -1,6 +1,6 @@
 -- bench/core.sql: the core figures, on the events table of bench/generate.sql
 --
---   psql -v ON_ERROR_STOP=1 [-v reps=5] -f bench/core.sql
+--   psql -v ON_ERROR_STOP=1 [-v reps=3] -f bench/core.sql
 --
 -- Times, in one session and alternating the queries over reps repetitions
 -- (medians reported), serial (no parallel workers):
@@ -12,16 +12,7 @@
 -- and reports bytes per distinct (user, feature, day) triple stored.  The
 -- figures are also kept in bench_figures (bench/compare.sql) for
 -- bench/summary.sql.
-\set QUIET on
-\pset footer off
-\if :{?reps}
-\else
-\set reps 5
-\endif
-SET max_parallel_workers_per_gather = 0;
-SET jit = off;
-SET work_mem = '1GB';
-SELECT set_config('bench.reps', :'reps', false) \gset
+\ir session.sql
 
 \ir compare.sql
 

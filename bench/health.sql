@@ -3,19 +3,11 @@
 -- The signals are stored both as typed columns (for the plain SQL) and as a
 -- jsonb object (the extension's input); both sides read the same rows and
 -- must give the same scores (checked first).
-\set QUIET on
-\pset footer off
-\if :{?reps}
-\else
-\set reps 5
-\endif
+\ir session.sql
 \if :{?rows}
 \else
 \set rows 1000000
 \endif
-SET max_parallel_workers_per_gather = 0;
-SET jit = off;
-SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
 \ir compare.sql
 
 DROP TABLE IF EXISTS bench_signals;

@@ -12,18 +12,9 @@
 -- 0, so that the planner picks a parallel plan; EXPLAIN must show a Gather
 -- over a Partial Aggregate for every query, and the results must equal the
 -- serial ones, before anything is timed.
-\set QUIET on
-\pset footer off
-\if :{?reps}
-\else
-\set reps 3
-\endif
-SET max_parallel_workers_per_gather = 0;
-SET jit = off;
-SET work_mem = '1GB';
+\ir session.sql
 
 \ir compare.sql
-SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
 \ir report_queries.sql
 
 CREATE OR REPLACE FUNCTION pg_temp.workers(n int) RETURNS void LANGUAGE sql AS $$

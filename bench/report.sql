@@ -20,26 +20,11 @@
 --   stored     the same over stored per-account summaries (bench_summaries)
 -- Floats are rounded to 9 decimals on every side; all rows are checked equal
 -- before anything is timed.
-\set QUIET on
-\pset footer off
-\if :{?reps}
-\else
-\set reps 3
-\endif
-SET max_parallel_workers_per_gather = 0;
-SET jit = off;
-SET work_mem = '1GB';
+\ir session.sql
 
 \ir compare.sql
 
-CREATE TABLE IF NOT EXISTS bench_summaries AS
-SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
-FROM events GROUP BY account_id;
-CREATE TABLE IF NOT EXISTS bench_daily AS
-SELECT account_id, occurred_at::date AS day, activity_agg(user_id, occurred_at, feature) AS act
-FROM events GROUP BY 1, 2;
-ANALYZE bench_summaries;
-ANALYZE bench_daily;
+\ir summaries.sql
 
 \ir report_queries.sql
 

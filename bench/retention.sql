@@ -13,16 +13,7 @@
 --              made by bench/core.sql)
 -- Checks that all give the same numbers before timing anything; the
 -- medians go into bench_results (bench/compare.sql).
-\set QUIET on
-\pset footer off
-\if :{?reps}
-\else
-\set reps 3
-\endif
-SET max_parallel_workers_per_gather = 0;
-SET jit = off;
-SET work_mem = '1GB';
-SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
+\ir session.sql
 
 \ir compare.sql
 

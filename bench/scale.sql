@@ -5,18 +5,7 @@
 -- Queries alternated over reps, medians; kept in bench_scale (which the
 -- generator does not drop), and the whole table printed each time, with the
 -- ratio of each ns/event to that at 10 M events (where measured).
-\set QUIET on
-\pset footer off
-\if :{?reps}
-\else
-\set reps 3
-\endif
-SET max_parallel_workers_per_gather = 0;
-SET jit = off;
-SET work_mem = '1GB';
-SET client_min_messages = warning;
-\ir timing.sql
-SELECT set_config('bench.reps', :'reps', false) AS reps_set \gset
+\ir session.sql
 
 CREATE TABLE IF NOT EXISTS bench_scale (events bigint, query text, seconds float8, ord int,
                                         PRIMARY KEY (events, query));
