@@ -6,32 +6,21 @@
 -- generator does not drop), and the whole table printed each time, with the
 -- ratio of each ns/event to that at 10 M events (where measured).
 \ir session.sql
+\ir compare.sql
 
 CREATE TABLE IF NOT EXISTS bench_scale (events bigint, query text, seconds float8, ord int,
                                         PRIMARY KEY (events, query));
 
-CREATE TEMP TABLE sq (name text PRIMARY KEY, sql text, ord int);
-INSERT INTO sq VALUES
-('count(*)', $q$SELECT count(*) FROM events$q$, 1),
-('GROUP BY account_id count (floor)', $q$SELECT sum(n) FROM (SELECT account_id, count(*) AS n FROM events GROUP BY 1) s$q$, 2),
-('build per-account summaries', $q$SELECT sum(pg_column_size(act)) FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s$q$, 3),
-('per-feature retention from raw events', $q$SELECT sum(f.retained_users) FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s,
+INSERT INTO bq (metric, name, source, sql, ord) VALUES
+('scale', 'count(*)', 'count(*)', $q$SELECT count(*) FROM events$q$, 1),
+('scale', 'GROUP BY account_id count (floor)', 'floor', $q$SELECT sum(n) FROM (SELECT account_id, count(*) AS n FROM events GROUP BY 1) s$q$, 2),
+('scale', 'build per-account summaries', 'build', $q$SELECT sum(pg_column_size(act)) FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s$q$, 3),
+('scale', 'per-feature retention from raw events', 'retention', $q$SELECT sum(f.retained_users) FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s,
      feature_retention(s.act, as_of => '2026-06-30') f$q$, 4);
-
-CREATE TEMP TABLE st (name text, rep int, secs float8);
-DO $$
-DECLARE r record; i int;
-BEGIN
-    FOR i IN 1 .. current_setting('bench.reps')::int LOOP
-        FOR r IN SELECT * FROM sq ORDER BY ord LOOP
-            INSERT INTO st VALUES (r.name, i, pg_temp.secs(r.sql));
-        END LOOP;
-    END LOOP;
-END $$;
+SELECT pg_temp.time_queries(ARRAY['scale'], :reps) \gset
 
 INSERT INTO bench_scale
-SELECT (SELECT count(*) FROM events), name, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs), sq.ord
-FROM st JOIN sq USING (name) GROUP BY name, sq.ord
+SELECT (SELECT count(*) FROM events), name, median, ord FROM bm WHERE metric = 'scale'
 ON CONFLICT (events, query) DO UPDATE SET seconds = excluded.seconds;
 
 \echo
