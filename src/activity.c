@@ -214,7 +214,7 @@ dict_reserve(KeyDict *d, Size extra_bytes)
 			d->ints = repalloc_huge(d->ints, cap * sizeof(int64));
 		d->cap = cap;
 	}
-	if ((Size) (d->n + 1) * 2 > (Size) d->mask + 1)
+	if (d->dense == NULL && (Size) (d->n + 1) * 2 > (Size) d->mask + 1)
 		dict_rehash(d, d->slots ? (d->mask + 1) * 2 : 32);
 	/* an arena even for an empty first key: no pointer arithmetic on NULL */
 	if (d->bytes && (d->arena == NULL || d->offs[d->n] + extra_bytes > d->arena_cap))
@@ -243,6 +243,116 @@ dict_insert_slot(KeyDict *d, int64 key, uint32 h, uint32 e)
 	d->slots[s].entry = e + 1;
 }
 
+/*
+ * Integer ids are often serial, so that the ids of a summary fill most of
+ * a range.  While they do, a direct map from id to entry replaces the hash
+ * slots: no hashing, and 4 bytes per id of the range rather than 32 per
+ * entry, so that a lookup more often hits the cache.  A dictionary of at
+ * least DENSE_MIN_ENTRIES entries takes the map when its range, rounded up
+ * to a power of two, holds at most DENSE_IDS_PER_ENTRY ids per entry (no
+ * more memory than the slots at their sparsest), and goes back to hashing
+ * when a new id would break that.
+ */
+#define DENSE_MIN_ENTRIES	64
+#define DENSE_IDS_PER_ENTRY 16
+
+/* the direct map's length for ids lo .. hi, or 0 when too sparse */
+static uint64
+dense_len_for(const KeyDict *d, int64 lo, int64 hi)
+{
+	uint64		span = (uint64) hi - (uint64) lo + 1;
+	uint64		limit = (uint64) Max(d->n, DENSE_MIN_ENTRIES) * DENSE_IDS_PER_ENTRY;
+	uint64		len = 1;
+
+	while (len < span && len <= limit)
+		len *= 2;
+	return (span == 0 || len < span || len > limit || len > MAX_DICT) ? 0 : len;
+}
+
+/* maps ids lo .. lo + len - 1 directly, from the entries */
+static void
+dict_dense_build(KeyDict *d, int64 lo, uint64 len)
+{
+	uint32		i;
+
+	if (d->dense)
+		pfree(d->dense);
+	if (d->slots)
+		pfree(d->slots);
+	d->slots = NULL;
+	d->mask = 0;
+	d->dense = MemoryContextAllocZero(d->cxt, len * sizeof(uint32));
+	d->dense_lo = lo;
+	d->dense_len = (uint32) len;
+	for (i = 0; i < d->n; i++)
+	{
+		uint64		off = (uint64) d->ints[i] - (uint64) lo;
+
+		if (off >= len)
+			elog(ERROR, "activity builder: user id outside its direct map");
+		d->dense[off] = i + 1;
+	}
+}
+
+/* hash slots for the entries, instead of the direct map */
+static void
+dict_dense_drop(KeyDict *d)
+{
+	uint32		nslots = 32;
+	uint32		i;
+
+	pfree(d->dense);
+	d->dense = NULL;
+	while ((Size) (d->n + 1) * 2 > nslots)
+		nslots *= 2;
+	dict_rehash(d, nslots);
+	for (i = 0; i < d->n; i++)
+		dict_insert_slot(d, d->ints[i], hash_int64_key(d->ints[i]), i);
+}
+
+/* takes the direct map when the entries are dense enough */
+static void
+dict_dense_try(KeyDict *d)
+{
+	int64		lo = PG_INT64_MAX,
+				hi = PG_INT64_MIN;
+	uint64		len;
+	uint32		i;
+
+	for (i = 0; i < d->n; i++)
+	{
+		lo = Min(lo, d->ints[i]);
+		hi = Max(hi, d->ints[i]);
+	}
+	len = dense_len_for(d, lo, hi);
+	if (len > 0)
+		dict_dense_build(d, lo, len);
+}
+
+/*
+ * Widens the direct map to cover key, with room on the side it grew (ids
+ * below the range are likely to go on coming); or, when that would be too
+ * sparse, hashes instead.  Returns whether the map covers key.
+ */
+static bool
+dict_dense_cover(KeyDict *d, int64 key)
+{
+	uint64		room = (uint64) PG_INT64_MAX - (uint64) d->dense_lo;
+	int64		lo = Min(d->dense_lo, key);
+	int64		hi = Max((int64) ((uint64) d->dense_lo + Min((uint64) d->dense_len - 1, room)), key);
+	uint64		len = dense_len_for(d, lo, hi);
+
+	if (len == 0)
+	{
+		dict_dense_drop(d);
+		return false;
+	}
+	if (key < d->dense_lo && (uint64) hi - (uint64) PG_INT64_MIN >= len - 1)
+		lo = (int64) ((uint64) hi - (len - 1));
+	dict_dense_build(d, lo, len);
+	return true;
+}
+
 static uint32
 dict_int(KeyDict *d, int64 key)
 {
@@ -252,6 +362,21 @@ dict_int(KeyDict *d, int64 key)
 
 	if (d->last_entry && d->last_key == key)
 		return d->last_entry - 1;
+	if (d->dense &&
+		((uint64) key - (uint64) d->dense_lo < d->dense_len || dict_dense_cover(d, key)))
+	{
+		uint32	   *slot = &d->dense[(uint64) key - (uint64) d->dense_lo];
+
+		if (*slot == 0)
+		{
+			dict_reserve(d, 0);
+			d->ints[d->n++] = key;
+			*slot = d->n;
+		}
+		d->last_key = key;
+		d->last_entry = *slot;
+		return *slot - 1;
+	}
 	h = hash_int64_key(key);
 	if (d->slots)
 	{
@@ -271,6 +396,9 @@ dict_int(KeyDict *d, int64 key)
 	dict_insert_slot(d, key, h, e);
 	d->last_key = key;
 	d->last_entry = e + 1;
+	/* at each doubling from DENSE_MIN_ENTRIES on: dense enough for a map? */
+	if (d->n >= DENSE_MIN_ENTRIES && (d->n & (d->n - 1)) == 0)
+		dict_dense_try(d);
 	return e;
 }
 
@@ -412,9 +540,12 @@ dict_canonicalize(KeyDict *d)
 		d->ints = ints;
 	}
 	pfree(order);
-	for (i = 0; i <= d->mask; i++)
+	for (i = 0; d->slots && i <= d->mask; i++)
 		if (d->slots[i].entry)
 			d->slots[i].entry = rank[d->slots[i].entry - 1] + 1;
+	for (i = 0; d->dense && i < d->dense_len; i++)
+		if (d->dense[i])
+			d->dense[i] = rank[d->dense[i] - 1] + 1;
 	d->last_entry = 0;
 	memset(d->recent, 0, sizeof(d->recent));
 	return rank;
@@ -849,6 +980,8 @@ builder_clear(ActivityBuilder *b)
 
 		if (d->slots)
 			pfree(d->slots);
+		if (d->dense)
+			pfree(d->dense);
 		if (d->ints)
 			pfree(d->ints);
 		if (d->offs)

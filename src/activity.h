@@ -94,6 +94,10 @@ typedef struct KeyDict
 	int64		last_key;
 	DictSlot   *slots;
 	RecentKey	recent[16];		/* byte keys: recent short keys */
+	/* int64 keys, when dense (see dict_int): entry + 1 of key dense_lo + i */
+	uint32	   *dense;			/* NULL: the hash slots index the entries */
+	int64		dense_lo;
+	uint32		dense_len;
 	/* read when adding a key */
 	bool		bytes;			/* byte-string keys (else int64) */
 	uint32		n;				/* number of keys */
@@ -172,7 +176,11 @@ static inline void
 builder_prefetch_int(const ActivityBuilder *b, int64 id)
 {
 #ifdef __GNUC__
-	if (b->users.slots && !(b->users.last_entry && b->users.last_key == id))
+	if (b->users.last_entry && b->users.last_key == id)
+		;
+	else if (b->users.dense && (uint64) id - (uint64) b->users.dense_lo < b->users.dense_len)
+		__builtin_prefetch(&b->users.dense[(uint64) id - (uint64) b->users.dense_lo]);
+	else if (b->users.slots)
 		__builtin_prefetch(&b->users.slots[hash_int64_key(id) & b->users.mask]);
 	__builtin_prefetch(&b->keys[b->nkeys], 1);
 #endif
