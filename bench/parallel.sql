@@ -2,7 +2,8 @@
 -- workers against none, in one run, alternated (medians):
 --
 --   build      per-account summaries, flattened (as in bench/core.sql)
---   retention  per-feature 30/60/90 retention from raw events (as in
+--   retention  per-feature 30/60/90 retention from raw events, per account
+--              and from one summary of all the events (as in
 --              bench/retention.sql)
 --   report     the per-account report from raw events (as in
 --              bench/report.sql)
@@ -34,9 +35,14 @@ SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS
        sum(f.retained_users) AS retained
 FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s,
      feature_retention(s.act, as_of => '2026-06-30') f
-GROUP BY 1, 2$q$, 2);
+GROUP BY 1, 2$q$, 2),
+('per-feature retention, one summary', $q$
+SELECT f.feature, f.day, f.cohort_users AS cohort, f.eligible_users AS eligible,
+       f.retained_users AS retained
+FROM (SELECT activity_agg(user_id, occurred_at, feature) AS act FROM events) s,
+     feature_retention(s.act, as_of => '2026-06-30') f$q$, 3);
 -- the report from raw events, as bench/report.sql has it
-INSERT INTO pq SELECT 'per-account report', sql, 3 FROM bq WHERE metric = 'per-account report' AND name = 'raw';
+INSERT INTO pq SELECT 'per-account report', sql, 4 FROM bq WHERE metric = 'per-account report' AND name = 'raw';
 
 -- plans: a Gather over a Partial Aggregate with workers, neither without
 CREATE OR REPLACE FUNCTION pg_temp.plan(q text) RETURNS text LANGUAGE plpgsql AS $$

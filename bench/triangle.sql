@@ -15,6 +15,7 @@
 --              first event and the months (weeks) active as bits of an int,
 --              then one row per user and period
 --   raw        activity_agg per account, then the accessor, summed
+--   product    one activity_agg over all the events, then the accessor
 --   daily      the same from bench_daily rolled up per account
 --   stored     the same from stored per-account summaries (bench_summaries)
 -- Rates are rounded to 9 decimals; all rows are checked equal before
@@ -78,11 +79,13 @@ SELECT r.period_start, sum(r.new_users) AS new_users, sum(r.returning_users) AS 
 FROM %s s, lifecycle(s.act, 'week', 12, '2026-06-30') r
 GROUP BY 1$q$)) m(metric, template),
     (VALUES
-    ('raw', 'extension, raw events',
+    ('raw', 'extension, raw events, per account',
      '(SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1)', 3),
+    ('product', 'extension, raw events, one summary',
+     '(SELECT activity_agg(user_id, occurred_at, feature) AS act FROM events)', 4),
     ('daily', 'extension, daily rollup',
-     '(SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1)', 4),
-    ('stored', 'extension, stored summaries', 'bench_summaries', 5)) v(name, source, src, ord);
+     '(SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1)', 5),
+    ('stored', 'extension, stored summaries', 'bench_summaries', 6)) v(name, source, src, ord);
 
 SELECT pg_temp.check_equal('retention triangle') AS checked;
 SELECT pg_temp.check_equal('lifecycle') AS checked;
