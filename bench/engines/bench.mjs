@@ -3,7 +3,7 @@
 //   node bench.mjs <events.tsv> <accounts.tsv> <clickhouse http port>
 //
 // Expects the PG* environment of a database holding the extension, the
-// tables of bench/generate.sql and bench_daily, a ClickHouse server on the
+// tables of bench/generate.sql, bench_daily and bench_day, a ClickHouse server on the
 // given port holding the same events and accounts, and BENCH_REPS (default 3).
 // Loads the files into an in-memory DuckDB database, computes the reference
 // numbers with the extension from raw events in PostgreSQL, checks that every
@@ -30,9 +30,11 @@ const COLUMNS = {
   retention: [['feature', 'text'], ['day', 'int'], ['cohort', 'bigint'], ['eligible', 'bigint'], ['retained', 'bigint']],
 };
 
-// PostgreSQL: the extension from raw events (the reference, untimed), the
-// extension from the per-day summaries per account rolled up per account
-// (timed), and PostgreSQL's own GROUP BY count (the floor, timed).
+// PostgreSQL: the extension from raw events (the reference, untimed); timed,
+// the extension from the per-day summaries per account (bench_daily) rolled
+// up per account, for retention also from the product-wide per-day summaries
+// (bench_day) rolled up into one, and PostgreSQL's own GROUP BY count (the
+// floor).
 const reportAccessors = (src) => `
 SELECT s.account_id, user_count(s.act, as_of => '${AS_OF}'), first_day(s.act), last_day(s.act),
 ${WINDOWS.map((d) => `       active_users(s.act, '${AS_OF}', ${d}), stickiness(s.act, '${AS_OF}', ${d}),
@@ -47,12 +49,20 @@ FROM (${src}) s, feature_retention(s.act, as_of => '${AS_OF}') f
 GROUP BY 1, 2`;
 const RAW = 'SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1';
 const DAILY = 'SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1';
+const DAY = 'SELECT rollup(act) AS act FROM bench_day';
 const PG = {
   reference: { floor: 'SELECT account_id, count(*) FROM events GROUP BY 1',
     report: reportAccessors(RAW), retention: retentionOf(RAW) },
-  timed: { floor: 'SELECT account_id, count(*) FROM events GROUP BY 1',
-    report: reportAccessors(DAILY), retention: retentionOf(DAILY) },
 };
+// the timed PostgreSQL sides: [key, queries, name of each metric's side]
+const PG_SIDES = [
+  ['postgresql', { floor: 'SELECT account_id, count(*) FROM events GROUP BY 1',
+    report: reportAccessors(DAILY), retention: retentionOf(DAILY) },
+  { floor: 'PostgreSQL count(*), raw events', report: 'extension, per-day summaries per account',
+    retention: 'extension, per-day summaries per account' }],
+  ['postgresql, product-wide days', { retention: retentionOf(DAY) },
+    { retention: 'extension, product-wide per-day summaries' }],
+];
 
 // DuckDB: plain SQL over raw events.  occurred_at holds the wall-clock time in
 // the PostgreSQL session's TimeZone, so ::date is the same day boundary.
@@ -239,7 +249,7 @@ for (const [metric, cols] of Object.entries(COLUMNS)) {
     const [[n7, nt]] = await runPg('SELECT count(*) FILTER (WHERE stickiness_7 IS NULL), count(*) FILTER (WHERE usage_trend_30 IS NULL) FROM ref_report');
     console.log(`reference report: ${nref} accounts, ${n7} with nobody active in the last 7 days, ${nt} with a NULL usage trend`);
   }
-  for (const [side, run, q] of [['extension from per-day summaries', runPg, PG.timed], ...ENGINES]) {
+  for (const [side, run, q] of [...PG_SIDES.map(([, qs, names]) => [names[metric], runPg, qs]), ...ENGINES]) {
     if (!q[metric]) continue;
     const rows = await run(q[metric]);
     const json = JSON.stringify(rows.map((r) => Object.fromEntries(cols.map(([c], i) => {
@@ -275,7 +285,7 @@ for (const [metric, cols] of Object.entries(COLUMNS)) {
 const times = {};
 for (let rep = 0; rep < REPS; rep++) {
   for (const metric of Object.keys(COLUMNS)) {
-    for (const [side, run, q] of [['postgresql', runPg, PG.timed], ...ENGINES]) {
+    for (const [side, run, q] of [...PG_SIDES.map(([key, qs]) => [key, runPg, qs]), ...ENGINES]) {
       if (!q[metric]) continue;
       const t = performance.now();
       await run(q[metric]);
@@ -285,20 +295,20 @@ for (let rep = 0; rep < REPS; rep++) {
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (x) => (x >= 1 ? x.toFixed(2) : x >= 0.1 ? x.toFixed(3) : x.toFixed(4));
-const NAMES = {
-  floor: ['GROUP BY account_id count', 'PostgreSQL count(*), raw events'],
-  report: ['per-account report', 'extension, per-day summaries'],
-  retention: ['per-feature 30/60/90 retention', 'extension, per-day summaries'],
-};
+const NAMES = { floor: 'GROUP BY account_id count', report: 'per-account report',
+  retention: 'per-feature 30/60/90 retention' };
 console.log(`\nmedians of ${REPS} alternated runs, seconds (results checked equal first); ratio = engine / PostgreSQL`);
 console.log('| metric | engine | seconds | PostgreSQL side | PostgreSQL seconds | ratio |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const metric of Object.keys(COLUMNS)) {
-  const p = median(times[metric].postgresql);
-  for (const [side, , q] of ENGINES) {
-    if (!q[metric]) continue;
-    const e = median(times[metric][side]);
-    console.log(`| ${NAMES[metric][0]} | ${side} | ${fmt(e)} | ${NAMES[metric][1]} | ${fmt(p)} | ${(e / p).toFixed(2)} |`);
+  for (const [key, qs, names] of PG_SIDES) {
+    if (!qs[metric]) continue;
+    const p = median(times[metric][key]);
+    for (const [side, , q] of ENGINES) {
+      if (!q[metric]) continue;
+      const e = median(times[metric][side]);
+      console.log(`| ${NAMES[metric]} | ${side} | ${fmt(e)} | ${names[metric]} | ${fmt(p)} | ${(e / p).toFixed(2)} |`);
+    }
   }
 }
 console.log(`\nall runs: ${JSON.stringify(times, (k, v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v))}`);
