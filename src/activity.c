@@ -10,6 +10,7 @@
 #include "datatype/timestamp.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/uuid.h"
@@ -2002,12 +2003,73 @@ cursor_merge(ActivityCursor *c, uint32 *runs, uint32 nruns)
 }
 
 /*
+ * The union of the sorted runs of c->days bounded by runs[0 .. nruns], all
+ * within lo .. hi, as cursor_merge gives it, through a bitmap of the days:
+ * one bit set per day read, and one word read per 64 days of the span,
+ * where a merge passes over every day once per doubling of the runs.
+ */
+static uint32
+cursor_union_bits(ActivityCursor *c, const uint32 *runs, uint32 nruns, int32 lo, int32 hi)
+{
+	uint32		nwords = (uint32) (((int64) hi - lo) / 64 + 1);
+	uint32		i,
+				n = 0;
+
+	if (c->bitscap < nwords)
+	{
+		if (c->bits)
+			pfree(c->bits);
+		c->bits = palloc0((Size) nwords * sizeof(uint64));
+		c->bitscap = nwords;
+	}
+	for (i = 0; i < runs[nruns]; i++)
+	{
+		uint32		off = (uint32) ((int64) c->days[i] - lo);
+
+		c->bits[off / 64] |= UINT64CONST(1) << (off % 64);
+	}
+	/* every day read is in the bitmap: write the union over them */
+	for (i = 0; i < nwords; i++)
+	{
+		uint64		w = c->bits[i];
+
+		while (w != 0)
+		{
+			c->days[n++] = (int32) ((int64) lo + (int64) i * 64 + pg_rightmost_one_pos64(w));
+			w &= w - 1;
+		}
+		c->bits[i] = 0;
+	}
+	return n;
+}
+
+/* the union of the runs, by bitmap when the days are dense, else merged */
+static uint32
+cursor_union(ActivityCursor *c, uint32 *runs, uint32 nruns)
+{
+	int32		lo = PG_INT32_MAX,
+				hi = PG_INT32_MIN;
+	uint32		r;
+
+	for (r = 0; r < nruns; r++)
+	{
+		lo = Min(lo, c->days[runs[r]]);
+		hi = Max(hi, c->days[runs[r + 1] - 1]);
+	}
+	if (((int64) hi - lo) / 64 < (int64) runs[nruns])
+		return cursor_union_bits(c, runs, nruns, lo, hi);
+	return cursor_merge(c, runs, nruns);
+}
+
+/*
  * Reads the remaining pairs of the current user and leaves in c->days the
- * sorted distinct days up to max_day of the pairs that match the filter
- * (a feature code, FEATURE_ANY or FEATURE_NONE).  Returns their number.
+ * sorted distinct days in (after, max_day] of the pairs that match the
+ * filter (a feature code, FEATURE_ANY or FEATURE_NONE).  Returns their
+ * number.  A reader that looks at a window only passes its start as after:
+ * the days before it are dropped pair by pair, not merged.
  */
 uint32
-cursor_user_days(ActivityCursor *c, int32 feature, int32 max_day)
+cursor_user_days_in(ActivityCursor *c, int32 feature, int64 after, int32 max_day)
 {
 	uint32		runs[33];
 	uint32		nruns = 0;
@@ -2019,20 +2081,29 @@ cursor_user_days(ActivityCursor *c, int32 feature, int32 max_day)
 
 		if (nruns == lengthof(runs) - 1)
 		{
-			runs[1] = cursor_merge(c, runs, nruns);
+			runs[1] = cursor_union(c, runs, nruns);
 			nruns = 1;
 		}
 		k = cursor_read_pair(c, runs[nruns]);
 		if (feature != FEATURE_ANY && (int32) c->feature != feature)
 			continue;
 		k = days_upper_bound(c->days + runs[nruns], k, max_day);
+		if (k > 0 && after > PG_INT64_MIN)
+		{
+			int32	   *d = c->days + runs[nruns];
+			uint32		skip = days_upper_bound(d, k, after);
+
+			if (skip > 0 && skip < k)
+				memmove(d, d + skip, (Size) (k - skip) * sizeof(int32));
+			k -= skip;
+		}
 		if (k > 0)
 		{
 			runs[nruns + 1] = runs[nruns] + k;
 			nruns++;
 		}
 	}
-	c->ndays = nruns > 1 ? cursor_merge(c, runs, nruns) : runs[nruns];
+	c->ndays = nruns > 1 ? cursor_union(c, runs, nruns) : runs[nruns];
 	return c->ndays;
 }
 

@@ -275,6 +275,8 @@ typedef struct ActivityCursor
 	uint32		cap;
 	int32	   *tmp;			/* merge scratch */
 	uint32		tmpcap;
+	uint64	   *bits;			/* union scratch: a bitmap of days, all zero */
+	uint32		bitscap;		/* words */
 } ActivityCursor;
 
 /* feature filters for cursor_user_days() and activity_view_feature() */
@@ -286,7 +288,14 @@ extern int32 activity_view_feature(const ActivityView *v, const text *name);
 extern void cursor_init(ActivityCursor *c, const ActivityView *v);
 extern bool cursor_next_user(ActivityCursor *c);
 extern bool cursor_next_pair(ActivityCursor *c);
-extern uint32 cursor_user_days(ActivityCursor *c, int32 feature, int32 max_day);
+extern uint32 cursor_user_days_in(ActivityCursor *c, int32 feature, int64 after, int32 max_day);
+
+/* the user's distinct days up to max_day (see cursor_user_days_in) */
+static inline uint32
+cursor_user_days(ActivityCursor *c, int32 feature, int32 max_day)
+{
+	return cursor_user_days_in(c, feature, PG_INT64_MIN, max_day);
+}
 
 /* reads the user ids of a view in order */
 typedef struct IdReader

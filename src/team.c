@@ -39,7 +39,7 @@ spread(const ActivityView *v, const Window *w, Spread *s)
 	cursor_init(&c, v);
 	while (cursor_next_user(&c))
 	{
-		uint32		n = cursor_user_days(&c, FEATURE_ANY, w->hi);
+		uint32		n = cursor_user_days_in(&c, FEATURE_ANY, w->lo, w->hi);
 		int64		x = days_in_window(c.days, n, w->lo, w->hi);
 
 		if (x == 0)
@@ -148,7 +148,7 @@ activity_frequency(PG_FUNCTION_ARGS)
 		cursor_init(&c, &v);
 		while (cursor_next_user(&c))
 		{
-			uint32		n = cursor_user_days(&c, feature, w.hi);
+			uint32		n = cursor_user_days_in(&c, feature, w.lo, w.hi);
 
 			users[days_in_window(c.days, n, w.lo, w.hi)]++;
 		}

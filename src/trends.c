@@ -29,7 +29,7 @@ activity_usage_trend(PG_FUNCTION_ARGS)
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		n = cursor_user_days(&c, feature, w.hi);
+		uint32		n = cursor_user_days_in(&c, feature, w.lo - w.days, w.hi);
 
 		now += days_in_window(c.days, n, w.lo, w.hi);
 		before += days_in_window(c.days, n, w.lo - w.days, w.lo);

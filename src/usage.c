@@ -102,7 +102,7 @@ activity_stickiness(PG_FUNCTION_ARGS)
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		n = cursor_user_days(&c, feature, w.hi);
+		uint32		n = cursor_user_days_in(&c, feature, w.lo, w.hi);
 		uint32		k = days_in_window(c.days, n, w.lo, w.hi);
 
 		if (k > 0)
