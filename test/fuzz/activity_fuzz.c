@@ -16,7 +16,8 @@
  *	- read consistently through ActivityView, IdReader and ActivityCursor:
  *	  ids ascending, every feature found by name, pairs in feature order,
  *	  days ascending and inside the value's range, as many days as counted
- *	  triples, and cursor_user_days() equal to the merge of the pairs.
+ *	  triples, and cursor_user_days() equal to the merge of the pairs, over
+ *	  all days and over a window.
  *
  * Any other error, any failed check and any sanitizer report is a finding
  * (abort).
@@ -117,7 +118,8 @@ walk(const struct varlena *value)
 	IdReader	r;
 	ActivityCursor pairs,
 				any,
-				one;
+				one,
+				win;
 	uint32		i,
 				users = 0;
 	uint64		triples = 0;
@@ -126,7 +128,8 @@ walk(const struct varlena *value)
 				prev_id = 0;
 	const uint8 *prev_bytes = NULL;
 	uint32		prev_len = 0;
-	int32		mid;
+	int32		mid,
+				quarter;
 
 	activity_view_init(&v, value);
 	CHECK(v.id_type == bytes[1]);
@@ -187,14 +190,17 @@ walk(const struct varlena *value)
 	}
 
 	/*
-	 * Three cursors in step: one reads the pairs, one takes each user's
+	 * Four cursors in step: one reads the pairs, one takes each user's
 	 * distinct days of any feature, one the days of a single feature up to
-	 * the middle day.  The last two must be what the pairs say.
+	 * the middle day, one the days of any feature in the window (quarter,
+	 * mid].  The last three must be what the pairs say.
 	 */
 	mid = (int32) (((int64) v.min_day + v.max_day) / 2);
+	quarter = (int32) (((int64) v.min_day + mid) / 2);
 	cursor_init(&pairs, &v);
 	cursor_init(&any, &v);
 	cursor_init(&one, &v);
+	cursor_init(&win, &v);
 	while (cursor_next_user(&pairs))
 	{
 		int32	   *all = palloc(sizeof(int32) * (Size) Max(v.ntriples, 1));
@@ -209,6 +215,7 @@ walk(const struct varlena *value)
 		CHECK(pairs.user == users);
 		CHECK(cursor_next_user(&any) && any.user == users);
 		CHECK(cursor_next_user(&one) && one.user == users);
+		CHECK(cursor_next_user(&win) && win.user == users);
 		if (users % 3 == 2)
 			feature = FEATURE_NONE;
 		while (cursor_next_pair(&pairs))
@@ -238,6 +245,16 @@ walk(const struct varlena *value)
 		CHECK(n == nall && n == any.ndays);
 		CHECK(memcmp(any.days, all, n * sizeof(int32)) == 0);
 
+		n = cursor_user_days_in(&win, FEATURE_ANY, quarter, mid);
+		CHECK(n == win.ndays);
+		{
+			uint32		from = days_upper_bound(all, nall, quarter);
+			uint32		to = days_upper_bound(all, nall, mid);
+
+			CHECK(n == to - from);
+			CHECK(n == 0 || memcmp(win.days, all + from, n * sizeof(int32)) == 0);
+		}
+
 		nsel = distinct_upto(sel, nsel, mid);
 		n = cursor_user_days(&one, feature, mid);
 		CHECK(n == nsel);
@@ -248,7 +265,7 @@ walk(const struct varlena *value)
 		pfree(sel);
 		users++;
 	}
-	CHECK(!cursor_next_user(&any) && !cursor_next_user(&one));
+	CHECK(!cursor_next_user(&any) && !cursor_next_user(&one) && !cursor_next_user(&win));
 	CHECK(users == v.nusers);
 	CHECK(triples == v.ntriples);
 	if (v.ntriples > 0)
