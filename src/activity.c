@@ -22,9 +22,6 @@
 #define MAX_DICT		((uint32) 0x7FFFFFFF)
 #define MIN_PENDING		((Size) 64 << 20)	/* bytes, see builder_add_flat */
 
-/* an array in the current context, allowed past 1 GB */
-#define huge_array(type, n) \
-	((type *) MemoryContextAllocHuge(CurrentMemoryContext, (Size) (n) * sizeof(type)))
 
 const char *
 activity_id_type_name(int id_type)
@@ -630,6 +627,26 @@ radix_sort(uint64 *a, uint64 *tmp, Size n, int bits)
 	}
 	pfree(count);
 	return src;
+}
+
+/* sorts n keys in place, by radix over the bits they use */
+void
+sort_keys(uint64 *keys, Size n)
+{
+	uint64		used = 0;
+	uint64	   *tmp;
+	uint64	   *out;
+	Size		i;
+
+	if (n < 2)
+		return;
+	for (i = 0; i < n; i++)
+		used |= keys[i];
+	tmp = huge_array(uint64, n);
+	out = radix_sort(keys, tmp, n, bitlen64(used));
+	if (out != keys)
+		memcpy(keys, out, n * sizeof(uint64));
+	pfree(tmp);
 }
 
 /* the bits a builder's packed keys use */

@@ -47,6 +47,10 @@
 
 #define ACTIVITY_FORMAT_VERSION 1
 
+/* an array in the current context, allowed past 1 GB */
+#define huge_array(type, n) \
+	((type *) MemoryContextAllocHuge(CurrentMemoryContext, (Size) (n) * sizeof(type)))
+
 typedef enum ActivityIdType
 {
 	ACT_ID_INT4 = 1,
@@ -338,6 +342,9 @@ days_in_window(const int32 *days, uint32 n, int64 lo, int64 hi)
 		return 0;
 	return days_upper_bound(days, n, hi) - days_upper_bound(days, n, lo);
 }
+
+/* sorts 64-bit keys in place (a radix sort) */
+extern void sort_keys(uint64 *keys, Size n);
 
 /* full validation of untrusted bytes; ereports with the given errcode */
 extern void activity_validate(const uint8 *data, Size len, int code);

@@ -381,21 +381,6 @@ data_periods(const ActivityView *v, const PeriodArgs *pa, int64 *lo, int64 *hi)
  */
 #define DENSE_SLACK 65536
 
-static int
-cmp_key(const void *a, const void *b)
-{
-	uint64		x = *(const uint64 *) a;
-	uint64		y = *(const uint64 *) b;
-
-	return x < y ? -1 : x > y ? 1 : 0;
-}
-
-static uint64 *
-key_array(Size n)
-{
-	return (uint64 *) MemoryContextAllocHuge(CurrentMemoryContext, n * sizeof(uint64));
-}
-
 Datum
 activity_cohort_retention(PG_FUNCTION_ARGS)
 {
@@ -433,7 +418,7 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 			retained[i] = palloc0((n - i) * sizeof(int64));
 	}
 	else
-		keys = key_array((Size) v.ntriples + 1);	/* periods <= days <= triples */
+		keys = huge_array(uint64, (Size) v.ntriples + 1);	/* periods <= days <= triples */
 	periods = palloc(((Size) v.ntriples + 1) * sizeof(int64));
 
 	cursor_init(&c, &v);
@@ -455,7 +440,7 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 		}
 	}
 	if (!dense)
-		qsort(keys, nkeys, sizeof(uint64), cmp_key);
+		sort_keys(keys, nkeys);
 
 	/* each cohort that has users, in order, with every k up to last */
 	next = 0;
@@ -542,7 +527,7 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	if (dense)
 		counts = palloc0((n + 1) * sizeof(*counts));
 	else
-		keys = key_array(2 * ((Size) v.ntriples + 1));	/* two for each user period */
+		keys = huge_array(uint64, 2 * ((Size) v.ntriples + 1));	/* two for each user period */
 	periods = palloc(((Size) v.ntriples + 1) * sizeof(int64));
 
 	cursor_init(&c, &v);
@@ -577,7 +562,7 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 		}
 	}
 	if (!dense)
-		qsort(keys, nkeys, sizeof(uint64), cmp_key);
+		sort_keys(keys, nkeys);
 
 	next = 0;
 	for (p = first; p <= pa.last; p++)
