@@ -12,27 +12,25 @@
 --   day        the same from a table of product-wide per-day summaries (one
 --              row a day), rolled up into one summary
 --   stored     the same from stored per-account summaries (bench_summaries,
---              made by bench/core.sql)
--- Checks that all give the same numbers before timing anything; the
--- medians go into bench_results (bench/compare.sql).
+--              made by bench/core.sql, or by summaries.sql when run alone)
+-- Checks that all give the same rows before timing anything, then
+-- alternates them and keeps the medians in bench_results (bench/compare.sql).
 \ir session.sql
 
 \ir compare.sql
 
+-- bench_daily made afresh here, bench_summaries if core.sql has not
 DROP TABLE IF EXISTS bench_daily;
-CREATE TABLE bench_daily AS
-SELECT account_id, occurred_at::date AS day, activity_agg(user_id, occurred_at, feature) AS act
-FROM events GROUP BY 1, 2;
-ANALYZE bench_daily;
+\ir summaries.sql
 DROP TABLE IF EXISTS bench_day;
 CREATE TABLE bench_day AS
 SELECT occurred_at::date AS day, activity_agg(user_id, occurred_at, feature) AS act
 FROM events GROUP BY 1;
 ANALYZE bench_day;
 
-CREATE TEMP TABLE rq(name text PRIMARY KEY, sql text);
-INSERT INTO rq VALUES
-('sql', $q$
+DELETE FROM bq WHERE metric = 'per-feature 30/60/90 retention';
+INSERT INTO bq (metric, name, source, sql, ord) VALUES
+('per-feature 30/60/90 retention', 'sql', 'plain SQL', $q$
 WITH d AS (SELECT DISTINCT user_id, feature, occurred_at::date AS day
            FROM events WHERE feature IS NOT NULL AND occurred_at::date <= date '2026-06-30'),
      s AS (SELECT user_id, feature, min(day) AS start FROM d GROUP BY 1, 2),
@@ -46,8 +44,8 @@ WITH d AS (SELECT DISTINCT user_id, feature, occurred_at::date AS day
 SELECT c.feature, n.n AS day, c.cohort, count(e.hit) AS eligible, count(*) FILTER (WHERE e.hit) AS retained
 FROM c CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
 LEFT JOIN e ON e.feature = c.feature AND e.n = n.n
-GROUP BY 1, 2, 3$q$),
-('sql_arrays', $q$
+GROUP BY 1, 2, 3$q$, 1),
+('per-feature 30/60/90 retention', 'sql_arrays', 'plain SQL, arrays', $q$
 SELECT g.feature, n.n AS day, count(*) AS cohort,
        count(*) FILTER (WHERE g.start + n.n + 29 <= date '2026-06-30') AS eligible,
        count(*) FILTER (WHERE g.start + n.n + 29 <= date '2026-06-30'
@@ -60,78 +58,43 @@ FROM (SELECT user_id, feature, min(day) AS start, array_agg(day) AS days
                      bool_or(x - g.start BETWEEN 90 AND 119) AS r90
                 FROM unnest(g.days) x) r,
      (VALUES (30), (60), (90)) AS n(n)
-GROUP BY 1, 2$q$),
-('raw', $q$
+GROUP BY 1, 2$q$, 2),
+('per-feature 30/60/90 retention', 'raw', 'extension, raw events, per account', $q$
 SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
        sum(f.retained_users) AS retained
 FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1) s,
      feature_retention(s.act, as_of => '2026-06-30') f
-GROUP BY 1, 2$q$),
-('product', $q$
+GROUP BY 1, 2$q$, 3),
+('per-feature 30/60/90 retention', 'product', 'extension, raw events, one summary', $q$
 SELECT f.feature, f.day, f.cohort_users AS cohort, f.eligible_users AS eligible,
        f.retained_users AS retained
 FROM (SELECT activity_agg(user_id, occurred_at, feature) AS act FROM events) s,
-     feature_retention(s.act, as_of => '2026-06-30') f$q$),
-('daily', $q$
+     feature_retention(s.act, as_of => '2026-06-30') f$q$, 4),
+('per-feature 30/60/90 retention', 'daily', 'extension, daily rollup', $q$
 SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
        sum(f.retained_users) AS retained
 FROM (SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1) s,
      feature_retention(s.act, as_of => '2026-06-30') f
-GROUP BY 1, 2$q$),
-('day', $q$
+GROUP BY 1, 2$q$, 5),
+('per-feature 30/60/90 retention', 'day', 'extension, product-wide day rollup', $q$
 SELECT f.feature, f.day, f.cohort_users AS cohort, f.eligible_users AS eligible,
        f.retained_users AS retained
 FROM (SELECT rollup(act) AS act FROM bench_day) s,
-     feature_retention(s.act, as_of => '2026-06-30') f$q$),
-('stored', $q$
+     feature_retention(s.act, as_of => '2026-06-30') f$q$, 6),
+('per-feature 30/60/90 retention', 'stored', 'extension, stored summaries', $q$
 SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
        sum(f.retained_users) AS retained
 FROM bench_summaries s, feature_retention(s.act, as_of => '2026-06-30') f
-GROUP BY 1, 2$q$);
+GROUP BY 1, 2$q$, 7);
 
--- the same numbers everywhere, or no timing at all
-DO $$
-DECLARE r record; diff bigint;
-BEGIN
-    EXECUTE format('CREATE TEMP TABLE expected AS %s', (SELECT sql FROM rq WHERE name = 'sql'));
-    IF NOT EXISTS (SELECT FROM expected) THEN
-        RAISE EXCEPTION 'retention: no rows to compare';
-    END IF;
-    FOR r IN SELECT * FROM rq WHERE name <> 'sql' LOOP
-        EXECUTE format('SELECT count(*) FROM (((TABLE expected) EXCEPT (%s)) UNION ALL ((%s) EXCEPT (TABLE expected))) x',
-                       r.sql, r.sql) INTO diff;
-        IF diff <> 0 THEN
-            RAISE EXCEPTION 'retention: % disagrees with plain SQL on % rows', r.name, diff;
-        END IF;
-    END LOOP;
-END $$;
-
-CREATE TEMP TABLE rt(name text, rep int, secs float8);
-DO $$
-DECLARE r record; i int;
-BEGIN
-    FOR i IN 1 .. current_setting('bench.reps')::int LOOP
-        FOR r IN SELECT * FROM rq ORDER BY name LOOP
-            INSERT INTO rt VALUES (r.name, i, pg_temp.secs(format('SELECT count(*) FROM (%s) x', r.sql)));
-        END LOOP;
-    END LOOP;
-END $$;
+SELECT pg_temp.check_equal('per-feature 30/60/90 retention') AS checked;
+SELECT pg_temp.time_queries(ARRAY['per-feature 30/60/90 retention'], :reps) \gset
 
 \echo
 \echo 'per-feature 30/60/90 retention (serial, median of' :reps 'runs; results checked equal first)'
-WITH m AS (SELECT name, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median FROM rt GROUP BY name)
 SELECT name AS query, round(median::numeric, 3) AS seconds,
-       round(((SELECT median FROM m WHERE name = 'sql') / median)::numeric, 1) AS speedup_vs_sql
-FROM m ORDER BY array_position(ARRAY['sql', 'sql_arrays', 'raw', 'product', 'daily', 'day', 'stored'], name);
+       round(speedup::numeric, 1) AS speedup_vs_sql
+FROM bm WHERE metric = 'per-feature 30/60/90 retention' ORDER BY ord;
 SELECT count(*) AS daily_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_daily;
 SELECT count(*) AS product_day_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_day;
-INSERT INTO bench_results (metric, source, seconds, reps)
-SELECT 'per-feature 30/60/90 retention', v.source, percentile_cont(0.5) WITHIN GROUP (ORDER BY rt.secs), count(*)
-FROM rt JOIN (VALUES ('sql', 'plain SQL', 1), ('sql_arrays', 'plain SQL, arrays', 1),
-                     ('raw', 'extension, raw events, per account', 2),
-                     ('product', 'extension, raw events, one summary', 3),
-                     ('daily', 'extension, daily rollup', 4),
-                     ('day', 'extension, product-wide day rollup', 5),
-                     ('stored', 'extension, stored summaries', 6)) v(name, source, ord) USING (name)
-GROUP BY v.source, v.ord ORDER BY v.ord
-ON CONFLICT (metric, source) DO UPDATE SET seconds = excluded.seconds, reps = excluded.reps;
+SELECT pg_temp.record('per-feature 30/60/90 retention') \gset

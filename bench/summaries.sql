@@ -1,6 +1,6 @@
 -- bench/summaries.sql: the stored summaries the comparison scripts read,
--- made when a script runs without the one that makes them first
--- (core.sql makes bench_summaries, retention.sql bench_daily).
+-- made when missing: bench_summaries (core.sql makes it afresh first) and
+-- bench_daily (retention.sql drops it first, so it is made afresh there).
 CREATE TABLE IF NOT EXISTS bench_summaries AS
 SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
 FROM events GROUP BY account_id;
