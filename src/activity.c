@@ -676,6 +676,9 @@ dedupe_sorted(uint64 *a, Size n)
  */
 
 static struct varlena *builder_flatten_keys(ActivityBuilder *b);
+static void view_init_in(ActivityView *v, const struct varlena *flat,
+						 const char **feat, uint32 *feat_len);
+static void cursor_rebind(ActivityCursor *c, const ActivityView *v);
 static Size act_get_flat_size(ExpandedObjectHeader *eohptr);
 static void act_flatten_into(ExpandedObjectHeader *eohptr,
 							 void *result, Size allocated_size);
@@ -919,9 +922,12 @@ builder_add_slow(ActivityBuilder *b, uint64 key)
 	b->keys[b->nkeys++] = key;
 }
 
-/* the user-id type and triple count of a stored value, from its header */
+/*
+ * The user-id type and triple count of a stored value, from its header,
+ * and its number of features when nfeatures is not NULL.
+ */
 static uint64
-flat_header(const struct varlena *flat, uint8 *id_type)
+flat_header(const struct varlena *flat, uint8 *id_type, uint64 *nfeatures)
 {
 	const uint8 *p = (const uint8 *) VARDATA_ANY(flat);
 	const uint8 *end = p + VARSIZE_ANY_EXHDR(flat);
@@ -931,7 +937,10 @@ flat_header(const struct varlena *flat, uint8 *id_type)
 	*id_type = p[1];
 	p += 2;
 	(void) r_varint(&p, end);	/* users */
-	(void) r_varint(&p, end);	/* features */
+	if (nfeatures)
+		*nfeatures = r_varint(&p, end);
+	else
+		(void) r_varint(&p, end);
 	return r_varint(&p, end);
 }
 
@@ -950,7 +959,7 @@ void
 builder_add_flat(ActivityBuilder *b, const struct varlena *flat)
 {
 	uint8		id_type;
-	uint64		ntriples = flat_header(flat, &id_type);
+	uint64		ntriples = flat_header(flat, &id_type, NULL);
 	Size		len = VARSIZE_ANY(flat);
 	Size		at = INTALIGN(b->pend_len);
 
@@ -1142,51 +1151,55 @@ same_features(const ActivityView *a, const ActivityView *b)
 
 /*
  * The builder's codes of a view's features in fmap (fmap[0] = 0 is "no
- * feature"), adding the names it lacks; left as they are when the view
- * names the same features as the previous one, the common case.
+ * feature"), adding the names it lacks; copied from the previous view's
+ * map when that view names the same features, the common case.
  */
 static void
 map_features(ActivityBuilder *b, const ActivityView *v, const ActivityView *prev,
-			 uint32 *fmap)
+			 const uint32 *prev_fmap, uint32 *fmap)
 {
 	uint32		r;
 
 	if (prev && same_features(v, prev))
+	{
+		memcpy(fmap, prev_fmap, ((Size) v->nfeatures + 1) * sizeof(uint32));
 		return;
+	}
 	fmap[0] = 0;
 	for (r = 1; r <= v->nfeatures; r++)
 		fmap[r] = builder_feature(b, v->feat[r], v->feat_len[r]);
 }
 
-/* appends the keys of one view, renumbered into the builder */
+/*
+ * Appends the keys of one view, renumbered into the builder, read with c
+ * (a cursor whose buffers serve every view merged).
+ */
 static void
-merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap)
+merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap, ActivityCursor *c)
 {
-	ActivityCursor c;
 	IdReader	r;
 	uint32		user = 0;
 	uint32		i;
 
 	idreader_init(&r, v);
-	cursor_init(&c, v);
-	while (cursor_next_user(&c))
+	cursor_rebind(c, v);
+	while (cursor_next_user(c))
 	{
 		uint64		u;
 
 		idreader_next(&r);
 		user = find_user(&b->users, &r, user);
 		u = (uint64) user << b->ushift;
-		while (cursor_next_pair(&c))
+		while (cursor_next_pair(c))
 		{
-			uint64		uf = u | ((uint64) fmap[c.feature] << b->dbits);
+			uint64		uf = u | ((uint64) fmap[c->feature] << b->dbits);
 
-			if (c.ndays > b->capkeys - b->nkeys)
+			if (c->ndays > b->capkeys - b->nkeys)
 				corrupted();	/* more triples than the header said */
-			for (i = 0; i < c.ndays; i++)
-				b->keys[b->nkeys++] = uf | (uint64) ((int64) c.days[i] - b->day_base);
+			for (i = 0; i < c->ndays; i++)
+				b->keys[b->nkeys++] = uf | (uint64) ((int64) c->days[i] - b->day_base);
 		}
 	}
-	pfree(c.days);
 }
 
 /*
@@ -1285,18 +1298,23 @@ sort_key_runs(ActivityBuilder *b, Size *starts, int nruns)
  * bulk: the union of their users and the union of their features are put
  * in order once, then each value's keys are renumbered and appended, and
  * sorted and deduplicated all at once (sort_key_runs).  Keys the builder
- * held already are flattened first and merged as one more value.
+ * held already are flattened first and merged as one more value.  The
+ * views share one allocation of feature arrays and one cursor: a rollup
+ * of per-day summaries merges hundreds of small values per group.
  */
 void
 builder_merge(ActivityBuilder *b)
 {
 	MemoryContext oldcxt;
 	ActivityView *views;
-	uint32	   *fmap;
+	const char **feat;
+	uint32	   *feat_len;
+	uint32	   *fmaps;
 	uint32	   *ranks;
 	struct varlena *own = NULL;
+	ActivityCursor cursor;
 	uint64		ntriples = 0;
-	uint32		maxfeat = 0;
+	Size		nslots = 0;
 	int32		min_day = PG_INT32_MAX,
 				max_day = PG_INT32_MIN;
 	int			nviews = 0,
@@ -1314,30 +1332,59 @@ builder_merge(ActivityBuilder *b)
 	}
 	builder_clear(b);
 
+	/* a view of each value, their feature arrays in one allocation */
 	views = huge_array(ActivityView, b->npend + 1);
-	if (own)
-		activity_view_init(&views[nviews++], own);
-	for (at = 0; at < b->pend_len; at = INTALIGN(at + VARSIZE_ANY(b->pend + at)))
-		activity_view_init(&views[nviews++], (struct varlena *) (b->pend + at));
+	for (k = own ? -1 : 0, at = 0; at < b->pend_len; k++)
+	{
+		const struct varlena *flat = k < 0 ? own : (struct varlena *) (b->pend + at);
+		uint8		id_type;
+		uint64		nf;
+
+		(void) flat_header(flat, &id_type, &nf);
+		if (nf > VARSIZE_ANY_EXHDR(flat))
+			corrupted();		/* a feature takes a byte at least */
+		nslots += nf + 1;
+		if (k >= 0)
+			at = INTALIGN(at + VARSIZE_ANY(flat));
+	}
+	feat = huge_array(const char *, nslots);
+	feat_len = huge_array(uint32, nslots);
+	fmaps = huge_array(uint32, nslots);
+	nslots = 0;
+	for (k = own ? -1 : 0, at = 0; at < b->pend_len; k++)
+	{
+		const struct varlena *flat = k < 0 ? own : (struct varlena *) (b->pend + at);
+		ActivityView *v = &views[nviews++];
+
+		view_init_in(v, flat, feat + nslots, feat_len + nslots);
+		nslots += (Size) v->nfeatures + 1;
+		if (k >= 0)
+			at = INTALIGN(at + VARSIZE_ANY(flat));
+	}
 
 	merge_users(b, views, nviews);
 
 	/* every feature name, then their canonical numbering, and field widths */
 	for (k = 0; k < nviews; k++)
 	{
-		maxfeat = Max(maxfeat, views[k].nfeatures);
-		ntriples += views[k].ntriples;
-	}
-	fmap = huge_array(uint32, maxfeat + 1);
-	for (k = 0; k < nviews; k++)
-	{
-		map_features(b, &views[k], k > 0 ? &views[k - 1] : NULL, fmap);
+		uint32	   *fmap = fmaps + (views[k].feat - feat);
+
+		map_features(b, &views[k], k > 0 ? &views[k - 1] : NULL,
+					 k > 0 ? fmaps + (views[k - 1].feat - feat) : NULL, fmap);
 		min_day = Min(min_day, views[k].min_day);
 		max_day = Max(max_day, views[k].max_day);
+		ntriples += views[k].ntriples;
 	}
 	ranks = dict_canonicalize(&b->features);
 	if (ranks)
+	{
+		Size		i;
+
+		for (i = 0; i < nslots; i++)
+			if (fmaps[i] > 0)
+				fmaps[i] = ranks[fmaps[i] - 1] + 1;
 		pfree(ranks);
+	}
 
 	/* the narrowest fields, so that the sort below has the fewest passes */
 	b->fbits = Max(bitlen64(b->features.n), 1);
@@ -1357,24 +1404,24 @@ builder_merge(ActivityBuilder *b)
 		b->capkeys = ntriples;
 	}
 	starts = huge_array(Size, (Size) nviews + 1);
+	cursor_init(&cursor, &views[0]);
 	for (k = 0; k < nviews; k++)
 	{
+		const ActivityView *v = &views[k];
+
 		CHECK_FOR_INTERRUPTS();
-		map_features(b, &views[k], k > 0 ? &views[k - 1] : NULL, fmap);
 		starts[k] = b->nkeys;
-		merge_keys(b, &views[k], fmap);
+		merge_keys(b, v, fmaps + (v->feat - feat), &cursor);
 	}
 	starts[nviews] = b->nkeys;
 	sort_key_runs(b, starts, nviews);
-	pfree(starts);
 
-	for (k = 0; k < nviews; k++)
-	{
-		pfree(views[k].feat);
-		pfree(views[k].feat_len);
-	}
+	pfree(cursor.days);
+	pfree(starts);
 	pfree(views);
-	pfree(fmap);
+	pfree(feat);
+	pfree(feat_len);
+	pfree(fmaps);
 	if (own)
 		pfree(own);
 	pfree(b->pend);
@@ -1714,6 +1761,18 @@ activity_detoast(Datum d)
 void
 activity_view_init(ActivityView *v, const struct varlena *flat)
 {
+	view_init_in(v, flat, NULL, NULL);
+}
+
+/*
+ * activity_view_init, with the feature arrays in feat and feat_len (room
+ * for the value's features + 1) rather than allocated, when they are not
+ * NULL: builder_merge reads a view of every summary it merges, often
+ * hundreds of small ones, and gives them all one allocation.
+ */
+static void
+view_init_in(ActivityView *v, const struct varlena *flat, const char **feat, uint32 *feat_len)
+{
 	const uint8 *p = (const uint8 *) VARDATA_ANY(flat);
 	const uint8 *end = p + VARSIZE_ANY_EXHDR(flat);
 	uint64		ids_len;
@@ -1737,8 +1796,8 @@ activity_view_init(ActivityView *v, const struct varlena *flat)
 		corrupted();
 	v->ids = p;
 	p += ids_len;
-	v->feat = palloc(((Size) v->nfeatures + 1) * sizeof(char *));
-	v->feat_len = palloc(((Size) v->nfeatures + 1) * sizeof(uint32));
+	v->feat = feat ? feat : palloc(((Size) v->nfeatures + 1) * sizeof(char *));
+	v->feat_len = feat_len ? feat_len : palloc(((Size) v->nfeatures + 1) * sizeof(uint32));
 	v->feat[0] = NULL;
 	v->feat_len[0] = 0;
 	for (i = 1; i <= v->nfeatures; i++)
@@ -1866,6 +1925,19 @@ cursor_init(ActivityCursor *c, const ActivityView *v)
 	c->user = PG_UINT32_MAX;
 	c->cap = 64;
 	c->days = palloc(c->cap * sizeof(int32));
+}
+
+/* points a cursor at the start of another view, keeping its buffers */
+static void
+cursor_rebind(ActivityCursor *c, const ActivityView *v)
+{
+	c->v = v;
+	c->p = v->body;
+	c->user = PG_UINT32_MAX;
+	c->pairs_left = 0;
+	c->feature = 0;
+	c->feature_seen = false;
+	c->ndays = 0;
 }
 
 static void
