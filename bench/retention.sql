@@ -13,6 +13,16 @@
 --              row a day), rolled up into one summary
 --   stored     the same from stored per-account summaries (bench_summaries,
 --              made by bench/core.sql, or by summaries.sql when run alone)
+-- and, timed alternately with them, three floors: what PostgreSQL spends
+-- before any extension code runs, for each source (their rows are not
+-- retention's, so each is a metric of its own, with nothing to compare):
+--   columns    the three columns of every event through aggregate calls
+--              (count of each): no aggregate over raw events can be faster
+--   day_read   each product-wide per-day summary read once by
+--              feature_retention, not merged: the inputs' decoding that a
+--              rollup of them cannot avoid
+--   daily_scan the scan and hash aggregation of the per-account per-day
+--              summaries (count per account), with no extension call
 -- Checks that all give the same rows before timing anything, then
 -- alternates them and keeps the medians in bench_results (bench/compare.sql).
 \ir session.sql
@@ -87,8 +97,19 @@ SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS
 FROM bench_summaries s, feature_retention(s.act, as_of => '2026-06-30') f
 GROUP BY 1, 2$q$, 7);
 
+DELETE FROM bq WHERE metric LIKE 'retention floor:%';
+INSERT INTO bq (metric, name, source, sql, ord) VALUES
+('retention floor: raw events', 'columns', 'floor', $q$
+SELECT count(user_id), count(occurred_at), count(feature) FROM events$q$, 1),
+('retention floor: product-wide day summaries', 'day_read', 'floor', $q$
+SELECT f.* FROM bench_day d, feature_retention(d.act, as_of => '2026-06-30') f$q$, 1),
+('retention floor: per-account daily summaries', 'daily_scan', 'floor', $q$
+SELECT account_id, count(act) FROM bench_daily GROUP BY 1$q$, 1);
+
 SELECT pg_temp.check_equal('per-feature 30/60/90 retention') AS checked;
-SELECT pg_temp.time_queries(ARRAY['per-feature 30/60/90 retention'], :reps) \gset
+SELECT pg_temp.time_queries(ARRAY['per-feature 30/60/90 retention', 'retention floor: raw events',
+                                  'retention floor: product-wide day summaries',
+                                  'retention floor: per-account daily summaries'], :reps) \gset
 
 \echo
 \echo 'per-feature 30/60/90 retention (serial, median of' :reps 'runs; results checked equal first)'
@@ -98,3 +119,20 @@ FROM bm WHERE metric = 'per-feature 30/60/90 retention' ORDER BY ord;
 SELECT count(*) AS daily_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_daily;
 SELECT count(*) AS product_day_summaries, round(avg(pg_column_size(act))) AS avg_bytes FROM bench_day;
 SELECT pg_temp.record('per-feature 30/60/90 retention') \gset
+
+-- the floors, and the most any query reading each source could reach:
+-- the best plain SQL's time over the floor's
+\echo
+\echo 'floors of per-feature retention (alternated with the queries above)'
+CREATE TEMP TABLE bench_floors AS
+SELECT metric, round(median::numeric, 3) AS seconds,
+       round(((SELECT min(median) FROM bm
+                WHERE metric = 'per-feature 30/60/90 retention' AND source LIKE 'plain SQL%')
+              / median)::numeric, 1) AS plain_sql_over_floor
+FROM bm WHERE metric LIKE 'retention floor:%';
+SELECT * FROM bench_floors ORDER BY metric DESC;
+SELECT count(*) AS floors_kept
+FROM (SELECT pg_temp.figure(metric || ', s (best plain SQL / floor)',
+                            format('%s (%s x)', seconds, plain_sql_over_floor))
+        FROM bench_floors ORDER BY metric DESC) x \gset
+DROP TABLE bench_floors;
