@@ -1024,114 +1024,32 @@ builder_clear(ActivityBuilder *b)
 	b->day_base = -(INT64CONST(1) << 15);
 }
 
-/* a dictionary entry against a view's current user id */
-static inline int
-cmp_user(const KeyDict *d, uint32 e, const IdReader *r)
-{
-	Size		len;
-	const char *k;
-
-	if (!d->bytes)
-		return (d->ints[e] > r->ival) - (d->ints[e] < r->ival);
-	k = dict_bytes(d, e, &len);
-	return cmp_bytes(k, len, (const char *) r->bytes, r->len);
-}
-
 /*
- * The number of a view's current user in the merged, sorted user
- * dictionary, searched for from the previous user's number on: a view's
- * users are in id order, so a gallop from there finds it in a few steps,
- * in memory read in order.
+ * Adds every user of the views to the empty user dictionary, writing the
+ * entry of each view's each user, in order, to uentry, then puts the
+ * dictionary in id order; returns the rank of each entry (NULL when the
+ * entries are in order already).  merge_keys reads a view's users through
+ * uentry and the ranks, without decoding or searching for their ids again.
  */
-static uint32
-find_user(const KeyDict *d, const IdReader *r, uint32 from)
-{
-	uint32		lo = from,
-				step = 1,
-				hi;
-
-	while (lo + step < d->n && cmp_user(d, lo + step, r) <= 0)
-	{
-		lo += step;
-		step *= 2;
-	}
-	hi = Min((uint64) lo + step, d->n);
-	/* the user is in [lo, hi) */
-	while (lo < hi)
-	{
-		uint32		mid = lo + (hi - lo) / 2;
-		int			c = cmp_user(d, mid, r);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	elog(ERROR, "activity merge: a user is missing from the merged dictionary");
-	return 0;
-}
-
-/*
- * Fills the empty user dictionary with the union of the views' users and
- * numbers them in id order, so that the merged keys are canonical from
- * the start and need no renumbering when flattened.  Integer ids are
- * sorted by radix on their offsets from the smallest, so that only the
- * bits in which they differ cost a pass.
- */
-static void
-merge_users(ActivityBuilder *b, const ActivityView *views, int nviews)
+static uint32 *
+merge_users(ActivityBuilder *b, const ActivityView *views, int nviews, uint32 *uentry)
 {
 	IdReader	r;
+	Size		n = 0;
 	int			k;
 
-	if (!b->users.bytes)
+	for (k = 0; k < nviews; k++)
 	{
-		Size		total = 0,
-					n = 0,
-					i;
-		int64		lo = PG_INT64_MAX,
-					hi = PG_INT64_MIN;
-		uint64	   *ids;
-		uint64	   *tmp;
-		uint64	   *sorted;
-
-		for (k = 0; k < nviews; k++)
-			total += views[k].nusers;
-		ids = huge_array(uint64, total);
-		tmp = huge_array(uint64, total);
-		for (k = 0; k < nviews; k++)
-			for (idreader_init(&r, &views[k]); r.left > 0;)
-			{
-				idreader_next(&r);
-				ids[n++] = (uint64) r.ival;
-				lo = Min(lo, r.ival);
-				hi = Max(hi, r.ival);
-			}
-		for (i = 0; i < n; i++)
-			ids[i] -= (uint64) lo;
-		sorted = radix_sort(ids, tmp, n, bitlen64((uint64) hi - (uint64) lo));
-		n = dedupe_sorted(sorted, n);
-		for (i = 0; i < n; i++)
-			(void) builder_user_int(b, (int64) (sorted[i] + (uint64) lo));
-		pfree(ids);
-		pfree(tmp);
+		CHECK_FOR_INTERRUPTS();
+		for (idreader_init(&r, &views[k]); r.left > 0;)
+		{
+			idreader_next(&r);
+			uentry[n++] = b->users.bytes
+				? builder_user_bytes(b, (const char *) r.bytes, r.len)
+				: builder_user_int(b, r.ival);
+		}
 	}
-	else
-	{
-		uint32	   *ranks;
-
-		for (k = 0; k < nviews; k++)
-			for (idreader_init(&r, &views[k]); r.left > 0;)
-			{
-				idreader_next(&r);
-				(void) builder_user_bytes(b, (const char *) r.bytes, r.len);
-			}
-		ranks = dict_canonicalize(&b->users);
-		if (ranks)
-			pfree(ranks);
-	}
+	return dict_canonicalize(&b->users);
 }
 
 /* whether two views name the same features (equal feature sections) */
@@ -1172,24 +1090,22 @@ map_features(ActivityBuilder *b, const ActivityView *v, const ActivityView *prev
 
 /*
  * Appends the keys of one view, renumbered into the builder, read with c
- * (a cursor whose buffers serve every view merged).
+ * (a cursor whose buffers serve every view merged); its users are
+ * uentry[0 ..], entries of the user dictionary, numbered by urank (see
+ * merge_users).
  */
 static void
-merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap, ActivityCursor *c)
+merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap,
+		   const uint32 *uentry, const uint32 *urank, ActivityCursor *c)
 {
-	IdReader	r;
-	uint32		user = 0;
 	uint32		i;
 
-	idreader_init(&r, v);
 	cursor_rebind(c, v);
 	while (cursor_next_user(c))
 	{
-		uint64		u;
+		uint32		e = uentry[c->user];
+		uint64		u = (uint64) (urank ? urank[e] : e) << b->ushift;
 
-		idreader_next(&r);
-		user = find_user(&b->users, &r, user);
-		u = (uint64) user << b->ushift;
 		while (cursor_next_pair(c))
 		{
 			uint64		uf = u | ((uint64) fmap[c->feature] << b->dbits);
@@ -1311,9 +1227,12 @@ builder_merge(ActivityBuilder *b)
 	uint32	   *feat_len;
 	uint32	   *fmaps;
 	uint32	   *ranks;
+	uint32	   *uentry;
+	uint32	   *urank;
 	struct varlena *own = NULL;
 	ActivityCursor cursor;
 	uint64		ntriples = 0;
+	Size		nusers = 0;
 	Size		nslots = 0;
 	int32		min_day = PG_INT32_MAX,
 				max_day = PG_INT32_MIN;
@@ -1362,7 +1281,10 @@ builder_merge(ActivityBuilder *b)
 			at = INTALIGN(at + VARSIZE_ANY(flat));
 	}
 
-	merge_users(b, views, nviews);
+	for (k = 0; k < nviews; k++)
+		nusers += views[k].nusers;
+	uentry = huge_array(uint32, Max(nusers, 1));
+	urank = merge_users(b, views, nviews, uentry);
 
 	/* every feature name, then their canonical numbering, and field widths */
 	for (k = 0; k < nviews; k++)
@@ -1405,18 +1327,22 @@ builder_merge(ActivityBuilder *b)
 	}
 	starts = huge_array(Size, (Size) nviews + 1);
 	cursor_init(&cursor, &views[0]);
-	for (k = 0; k < nviews; k++)
+	for (k = 0, nusers = 0; k < nviews; k++)
 	{
 		const ActivityView *v = &views[k];
 
 		CHECK_FOR_INTERRUPTS();
 		starts[k] = b->nkeys;
-		merge_keys(b, v, fmaps + (v->feat - feat), &cursor);
+		merge_keys(b, v, fmaps + (v->feat - feat), uentry + nusers, urank, &cursor);
+		nusers += v->nusers;
 	}
 	starts[nviews] = b->nkeys;
 	sort_key_runs(b, starts, nviews);
 
 	pfree(cursor.days);
+	pfree(uentry);
+	if (urank)
+		pfree(urank);
 	pfree(starts);
 	pfree(views);
 	pfree(feat);
