@@ -2,7 +2,7 @@
 EXTENSION   = adoption
 EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" adoption.control)
 MODULE_big  = adoption
-OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
+OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c src/activity/*.c))
 # The install script of the current version is built from one source,
 # sql/$(EXTENSION).sql; the scripts of released versions and the update
 # scripts (sql/$(EXTENSION)--OLD.sql, sql/$(EXTENSION)--OLD--NEW.sql) are
@@ -14,6 +14,13 @@ DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 # parameters, which are not ours to fix
 PG_CFLAGS  += -Wextra
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
+# Only the SQL entry points (and the module's magic block) are exported from
+# the shared library: everything else is hidden, so that no internal name can
+# clash with the server's or another library's.  PostgreSQL 16 and later
+# build modules so by default; PGDLLEXPORT, which fmgr.h puts on every
+# PG_FUNCTION_INFO_V1 declaration, is what marks the exported names.
+PG_CFLAGS  += -fvisibility=hidden
+PG_CPPFLAGS += -D'PGDLLEXPORT=__attribute__((visibility("default")))'
 
 # pg_regress inputs are sql/NAME.sql, expected output expected/NAME.out
 REGRESS      = $(sort $(filter-out $(EXTENSION) $(EXTENSION)--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
@@ -24,7 +31,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # every object depends on the shared headers (PGXS does not track them)
-$(OBJS): $(wildcard $(srcdir)/src/*.h)
+$(OBJS): $(wildcard $(srcdir)/src/*.h $(srcdir)/src/activity/*.h)
 
 $(DATA_built): sql/$(EXTENSION).sql adoption.control
 	cp $< $@

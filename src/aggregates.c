@@ -28,7 +28,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "activity.h"
+#include "activity/builder.h"
 
 PG_MODULE_MAGIC;
 
@@ -155,10 +155,8 @@ agg_state(FunctionCallInfo fcinfo, uint8 id_type, MemoryContext aggcxt)
 	{
 		/* a flat or foreign state: expand a copy that we own */
 		struct varlena *flat = PG_GETARG_ACTIVITY(0);
-		const uint8 *data = (const uint8 *) VARDATA_ANY(flat);
 
-		b = builder_create(builder_context(aggcxt),
-						   VARSIZE_ANY_EXHDR(flat) > 1 ? data[1] : id_type, false);
+		b = builder_create(builder_context(aggcxt), activity_value_id_type(flat), false);
 		builder_add_flat(b, flat);
 	}
 	return b;
@@ -265,7 +263,7 @@ activity_union(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(PG_ARGISNULL(0) ? 1 : 0));
 	a = PG_GETARG_ACTIVITY(0);
 	b = PG_GETARG_ACTIVITY(1);
-	builder = builder_create(CurrentMemoryContext, ((const uint8 *) VARDATA_ANY(a))[1], true);
+	builder = builder_create(CurrentMemoryContext, activity_value_id_type(a), true);
 	builder_add_flat(builder, a);
 	builder_add_flat(builder, b);
 	flat = builder_flatten(builder);
@@ -296,9 +294,7 @@ activity_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	add = PG_GETARG_ACTIVITY(1);
-	if (VARSIZE_ANY_EXHDR(add) < 2)
-		elog(ERROR, "activity value is corrupted");
-	b = agg_state(fcinfo, ((const uint8 *) VARDATA_ANY(add))[1], aggcxt);
+	b = agg_state(fcinfo, activity_value_id_type(add), aggcxt);
 	builder_add_flat(b, add);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
 }

@@ -7,7 +7,7 @@
 #ifndef ADOPTION_ARGS_H
 #define ADOPTION_ARGS_H
 
-#include "activity.h"
+#include "activity/reader.h"
 
 /* the trailing window (lo, hi]: the days days ending at as_of */
 typedef struct Window

@@ -1,6 +1,6 @@
 /*
  * compat.h
- *		Every PG_VERSION_NUM guard of the extension (PostgreSQL 13 to 17).
+ *		Every PG_VERSION_NUM guard of the extension (PostgreSQL 13 to 18).
  */
 #ifndef ADOPTION_COMPAT_H
 #define ADOPTION_COMPAT_H
@@ -10,6 +10,42 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/tuplestore.h"
+
+/*
+ * PG_FUNCTION_INFO_V1 marks the SQL entry point itself PGDLLEXPORT from
+ * PostgreSQL 16 on; before, only its info function.  The module is built
+ * with hidden symbols (see the Makefile), so the entry point must be
+ * marked too: this is PostgreSQL 16's definition.
+ */
+#if PG_VERSION_NUM < 160000
+#undef PG_FUNCTION_INFO_V1
+#define PG_FUNCTION_INFO_V1(funcname) \
+extern PGDLLEXPORT Datum funcname(PG_FUNCTION_ARGS); \
+extern PGDLLEXPORT const Pg_finfo_record * CppConcat(pg_finfo_,funcname)(void); \
+const Pg_finfo_record * \
+CppConcat(pg_finfo_,funcname) (void) \
+{ \
+	static const Pg_finfo_record my_finfo = { 1 }; \
+	return &my_finfo; \
+} \
+extern int no_such_variable
+#endif
+
+/*
+ * act_noreturn: marks a function that never returns (it ereports ERROR).
+ * PostgreSQL 18 replaced pg_attribute_noreturn() by pg_noreturn, which
+ * goes before the declaration instead of after it.
+ */
+#if PG_VERSION_NUM >= 180000
+#define act_noreturn pg_noreturn
+#else
+#define act_noreturn
+#endif
+#if PG_VERSION_NUM >= 180000 || !defined(pg_attribute_noreturn)
+#define act_noreturn_after
+#else
+#define act_noreturn_after pg_attribute_noreturn()
+#endif
 
 /*
  * act_init_srf: set up a set-returning function in materialize mode; the

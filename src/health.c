@@ -1,7 +1,8 @@
 /*
  * health.c
  *		health_score, health_grade and health_breakdown: configurable health
- *		models (SPEC 2.9) over a jsonb object of numeric signals.
+ *		models (doc/reference.md, "Health scores") over a jsonb object of
+ *		numeric signals.
  *
  * A model is parsed and validated once per query: the parsed form is cached
  * in fn_extra with the model's bytes, and reused while the model is the

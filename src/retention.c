@@ -14,6 +14,7 @@
 #include "datatype/timestamp.h"
 #include "utils/datetime.h"
 
+#include "activity/radix.h"
 #include "args.h"
 #include "compat.h"
 
@@ -25,7 +26,7 @@ PG_FUNCTION_INFO_V1(activity_lifecycle);
 PG_FUNCTION_INFO_V1(activity_time_to_feature);
 
 /* ----------------------------------------------------------------
- * Checkpoint retention (SPEC 2.5)
+ * Checkpoint retention (doc/reference.md, "retention")
  * ----------------------------------------------------------------
  */
 
@@ -225,7 +226,7 @@ activity_feature_retention(PG_FUNCTION_ARGS)
 }
 
 /* ----------------------------------------------------------------
- * Calendar periods (SPEC 2.6, 2.7)
+ * Calendar periods (doc/reference.md, "cohort_retention" and "lifecycle")
  * ----------------------------------------------------------------
  */
 

@@ -195,7 +195,7 @@ check_share(const char *name, double v)
 				 errmsg("%s must be between 0 and 1, not %g", name, v)));
 }
 
-/* SPEC 2.8: the first rule that holds */
+/* the first rule that holds (doc/reference.md, "adoption_stage") */
 Datum
 adoption_stage(PG_FUNCTION_ARGS)
 {

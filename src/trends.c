@@ -102,7 +102,7 @@ activity_abandonment_rate(PG_FUNCTION_ARGS)
 	int64		users,
 				quiet;
 
-	/* a NULL feature is any activity (SPEC 2.3) */
+	/* a NULL feature is any activity (doc/reference.md, "Conventions") */
 	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	quiet_days = arg_positive(fcinfo, 3, "quiet_days");

@@ -144,7 +144,7 @@ activity_feature_adoption_rate(PG_FUNCTION_ARGS)
 
 	if (!arg_activity(fcinfo, &v) || !arg_window(fcinfo, 2, 3, &w))
 		PG_RETURN_NULL();
-	/* a NULL feature is any activity (SPEC 2.3): the rate is then 1 */
+	/* a NULL feature is any activity (doc/reference.md, "Conventions"): the rate is then 1 */
 	feature = arg_feature(fcinfo, 1, &v);
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))

@@ -32,7 +32,8 @@
 #include "utils/builtins.h"
 #include "utils/uuid.h"
 
-#include "activity.h"
+#include "activity/builder.h"
+#include "activity/format.h"
 #include "shim.h"
 
 extern Datum activity_in(PG_FUNCTION_ARGS);
@@ -109,7 +110,7 @@ check_sorted_days(const int32 *days, uint32 n, const ActivityView *v)
 	}
 }
 
-/* walks a valid value through the readers of activity.h */
+/* walks a valid value through the readers of activity/reader.h */
 static void
 walk(const struct varlena *value)
 {

@@ -1,7 +1,7 @@
 /*
  * shim.c
- *		Stand-ins for the backend symbols that src/activity.c and
- *		src/activity_io.c use, so that they can be built and fuzzed as an
+ *		Stand-ins for the backend symbols that the files of src/activity/
+ *		use, so that they can be built and fuzzed as an
  *		ordinary program (see shim.h).  hash_bytes, qsort_arg,
  *		pg_snprintf and the UTF-8 verifier come from the server's own
  *		libpgcommon and libpgport.

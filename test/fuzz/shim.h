@@ -1,6 +1,6 @@
 /*
  * shim.h
- *		The few backend services that src/activity.c and src/activity_io.c
+ *		The few backend services that the files of src/activity/
  *		use, provided outside the server for the fuzzing harness.
  *
  * Memory: every palloc'd chunk is its own malloc block (so that

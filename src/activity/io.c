@@ -1,5 +1,5 @@
 /*
- * activity_io.c
+ * io.c
  *		Text and binary input and output of activity.
  *
  * The text form is "<format version>:<base64 of the stored bytes>".  Citus
@@ -15,7 +15,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "activity.h"
+#include "activity/format.h"
 
 PG_FUNCTION_INFO_V1(activity_in);
 PG_FUNCTION_INFO_V1(activity_out);
