@@ -1,4 +1,4 @@
--- bench/core.sql: the core figures, on the events table of bench/generate.sql
+-- bench/core.sql: the core figures, on the events table of data/generate.sql
 --
 --   psql -v ON_ERROR_STOP=1 [-v reps=3] -f bench/core.sql
 --

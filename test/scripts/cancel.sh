@@ -10,7 +10,7 @@
 # Runs against the cluster named by the PG* environment (test/run provides a
 # throw-away one).  Exits non-zero on any failure.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 db=adoption_cancel_test
 limit="${ADOPTION_CANCEL_LIMIT:-1}"

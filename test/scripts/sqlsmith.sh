@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Random SQL against the extension with sqlsmith (Debian package sqlsmith).
 #
-#   pg_virtualenv -v 15 bash test/sqlsmith.sh        # (test/run runs it too)
-#   SQLSMITH_QUERIES=20000 SQLSMITH_SEEDS="1 2 3 4 5" pg_virtualenv -v 15 bash test/sqlsmith.sh
+#   pg_virtualenv -v 15 bash test/scripts/sqlsmith.sh        # (test/run runs it too)
+#   SQLSMITH_QUERIES=20000 SQLSMITH_SEEDS="1 2 3 4 5" pg_virtualenv -v 15 bash test/scripts/sqlsmith.sh
 #
 # Creates a fresh database holding the extension, the generated data
-# (bench/generate.sql at a small scale), tables of activity values per
+# (data/generate.sql at a small scale), tables of activity values per
 # account, per account and day, and per account with departments as users
 # (so that sqlsmith finds the type in columns; a NULL, a one-triple value
 # and one spanning every date included), a view of accessors over them, a
@@ -38,7 +38,7 @@
 # functions or read its activity values, and the extension's errors.
 # SQLSMITH_KEEP=DIR keeps the logs (sqlsmith's, the errors, the server log).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
 QUERIES="${SQLSMITH_QUERIES:-2000}"
@@ -90,7 +90,7 @@ ALTER ROLE :"role" SET statement_timeout = '60s';
 SQL
 createdb "$db"
 "${psql[@]}" -d "$db" -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -d "$db" -v events="$EVENTS" -v seed=1 -f bench/generate.sql
+"${psql[@]}" -d "$db" -v events="$EVENTS" -v seed=1 -f data/generate.sql
 "${psql[@]}" -d "$db" -v role="$role" <<'SQL'
 SET client_min_messages = warning;
 -- activity values per account and day, per account, and per department

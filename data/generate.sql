@@ -1,6 +1,6 @@
--- bench/generate.sql: deterministic generator of realistic B2B event data
+-- data/generate.sql: deterministic generator of realistic B2B event data
 --
---   psql -v ON_ERROR_STOP=1 [-v events=N] [-v seed=S] -f bench/generate.sql
+--   psql -v ON_ERROR_STOP=1 [-v events=N] [-v seed=S] -f data/generate.sql
 --
 -- N defaults to 100000 and S to 1.  (Re)creates, in the current schema,
 -- dropping them first if they exist:

@@ -4,7 +4,7 @@
 # what a release needs, leaves out development-only files, and builds on
 # its own against pg_config.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 bash test/install-deps git unzip python3
 

@@ -1,8 +1,8 @@
 --
 -- decoder_findings: regression cases for what the fuzzer (test/fuzz/run)
--- and the sanitizer build (test/sanitize) found.  Each was harmless in
+-- and the sanitizer build (test/tools/sanitize) found.  Each was harmless in
 -- the usual build but undefined behaviour in C; here each must give the
--- right answer (and, under test/sanitize, no sanitizer report).  Raises an
+-- right answer (and, under test/tools/sanitize, no sanitizer report).  Raises an
 -- exception on any failure.
 --
 \set ON_ERROR_STOP 1

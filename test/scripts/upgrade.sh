@@ -18,7 +18,7 @@
 # Runs against the cluster named by the PG* environment (test/run provides a
 # throw-away one).  Exits non-zero on any difference.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 psql=(psql -X -q -At -v ON_ERROR_STOP=1)
 current="$(sed -n "s/^default_version = '\(.*\)'/\1/p" adoption.control)"

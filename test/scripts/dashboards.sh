@@ -3,14 +3,14 @@
 #
 # In a database of its own (generated data, ADOPTION_DASHBOARD_EVENTS events,
 # default 50000; the per-day summaries of doc/refresh.sql), runs
-# test/dashboards.py with Debian's psycopg 3 (python3-psycopg, under
+# test/scripts/dashboards.py with Debian's psycopg 3 (python3-psycopg, under
 # /usr/bin/python3): every dashboard query with bound parameters over the
 # extended query protocol, unprepared and as a prepared statement, checking
 # the parameter and column types the driver reports and every number
 # against plain SQL over the raw events.  Runs against the cluster named by
 # the PG* environment (test/run provides a throw-away one).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 bash test/install-deps python3-psycopg
 
@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 createdb "$db"
 "${psql[@]}" -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -v events="$EVENTS" -v seed=3 -f bench/generate.sql
+"${psql[@]}" -v events="$EVENTS" -v seed=3 -f data/generate.sql
 # the accounts of the generator have no department-less users; add an
 # account with no users and no events, and one with seats 0
 "${psql[@]}" <<'SQL'
@@ -37,4 +37,4 @@ SQL
 "${psql[@]}" -f doc/refresh.sql >/dev/null
 "${psql[@]}" -c 'VACUUM ANALYZE'
 
-/usr/bin/python3 test/dashboards.py "dbname=$db"
+/usr/bin/python3 test/scripts/dashboards.py "dbname=$db"

@@ -3,7 +3,7 @@
 #
 # Runs against the cluster named by the PG* environment (test/run provides
 # a throw-away one), in a database of its own holding generated data
-# (bench/generate.sql; ADOPTION_REFRESH_EVENTS events, default 50000).
+# (data/generate.sql; ADOPTION_REFRESH_EVENTS events, default 50000).
 #
 #   a. the materialized view adoption_daily_mv: every (account, day) row is
 #      byte for byte the summary built directly from that day's events; the
@@ -20,7 +20,7 @@
 # The refreshes run in a session whose TimeZone is not UTC: the recipe's
 # days must not depend on who refreshes.  Exits non-zero on any mismatch.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 EVENTS="${ADOPTION_REFRESH_EVENTS:-50000}"
 db="adoption_refresh_test_$$"
@@ -30,7 +30,7 @@ trap cleanup EXIT
 
 createdb "$db"
 "${psql[@]}" -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -v events="$EVENTS" -v seed=11 -f bench/generate.sql
+"${psql[@]}" -v events="$EVENTS" -v seed=11 -f data/generate.sql
 "${psql[@]}" -c 'CREATE INDEX ON events (occurred_at)' -c 'VACUUM ANALYZE'
 PGOPTIONS='-c TimeZone=Asia/Kolkata' "${psql[@]}" -f doc/refresh.sql >/dev/null
 

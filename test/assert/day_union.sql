@@ -1,4 +1,4 @@
--- test/day_union.sql: a user's distinct days over several features
+-- test/assert/day_union.sql: a user's distinct days over several features
 -- (cursor_user_days_in in src/activity.c), which the readers of windows
 -- (stickiness, champion_share, effective_users, frequency, usage_trend)
 -- ask for from the window's start on.  The union is made through a bitmap

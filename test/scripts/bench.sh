@@ -12,7 +12,7 @@
 # day, week and month boundaries are checked against the extension's in a
 # zone where they differ from UTC.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 EVENTS="${ADOPTION_BENCH_EVENTS:-30000}"
 db="adoption_bench_test_$$"
@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 createdb "$db"
 "${psql[@]}" -q -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -q -v events="$EVENTS" -v seed=1 -f bench/generate.sql
+"${psql[@]}" -q -v events="$EVENTS" -v seed=1 -f data/generate.sql
 "${psql[@]}" -q -c 'VACUUM ANALYZE'
 
 export PGTZ=Asia/Kolkata

@@ -5,7 +5,7 @@
 # Fails on any finding.  Needs no database.  For a long run:
 # bash test/fuzz/run.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 rc=0

@@ -5,7 +5,7 @@
 -- definitions (PL/pgSQL for the Kaplan-Meier estimate), on the generated
 -- data set.
 --
--- Expects the tables of bench/generate.sql (accounts, users, events) in the
+-- Expects the tables of data/generate.sql (accounts, users, events) in the
 -- current database and the extension installed.  Raises an exception that
 -- names the function, the account and the arguments on any mismatch.
 --

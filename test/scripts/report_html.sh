@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo's web page (demo/report_html.sql), rendered by a real browser.
 #
-# In a fresh database holding generated data (bench/generate.sql, the test
+# In a fresh database holding generated data (data/generate.sql, the test
 # suite's scale), it writes the page, opens it in headless Chromium, and
 # checks that the rendered page shows the numbers SQL gives, computed here
 # by separate queries over the events: per-feature retention at day 30, 60
@@ -14,7 +14,7 @@
 # Runs with a server reachable through the PG* environment (test/run gives
 # it one); ADOPTION_TEST_EVENTS and ADOPTION_TEST_SEED as in test/run.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 bash test/install-deps chromium python3
 
@@ -32,7 +32,7 @@ psql=(psql -X -q -v ON_ERROR_STOP=1 -d "$DB")
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 createdb "$DB"
 "${psql[@]}" -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -v events="$EVENTS" -v seed="$SEED" -f bench/generate.sql >/dev/null
+"${psql[@]}" -v events="$EVENTS" -v seed="$SEED" -f data/generate.sql >/dev/null
 
 # --- the page -----------------------------------------------------------------
 "${psql[@]}" -f demo/report_html.sql >"$ART/report.html"

@@ -2,10 +2,10 @@
 driver (psycopg 3, the extended query protocol, bound parameters) and check
 them against plain SQL over the raw events.
 
-    /usr/bin/python3 test/dashboards.py CONNINFO
+    /usr/bin/python3 test/scripts/dashboards.py CONNINFO
 
 The database must hold the extension, accounts, users and events, and the
-per-day summaries of doc/refresh.sql (test/dashboards.sh prepares it).  For
+per-day summaries of doc/refresh.sql (test/scripts/dashboards.sh prepares it).  For
 every query and every parameter set below it
 
   1. prepares the query's own text ($1, $2, ...) as a named server-side

@@ -17,7 +17,7 @@
 # the new rows and changed values.  Exits non-zero on any mismatch, on a
 # failed run, or when no run succeeded in time.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 WAIT="${ADOPTION_CRON_WAIT:-100}"
 db="adoption_cron_test_$$"
@@ -53,7 +53,7 @@ fi
 createdb "$db"
 psql=("${q[@]}" -d "$db")
 "${psql[@]}" -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -v events=20000 -v seed=5 -f bench/generate.sql
+"${psql[@]}" -v events=20000 -v seed=5 -f data/generate.sql
 "${psql[@]}" -f doc/refresh.sql >/dev/null
 
 # the oracle (a full recomputation, through the timestamptz overload in UTC)

@@ -1,4 +1,4 @@
--- test/null_arguments.sql: a NULL summary, or a NULL required argument,
+-- test/assert/null_arguments.sql: a NULL summary, or a NULL required argument,
 -- gives NULL (or no rows) before any other argument is checked, as a
 -- STRICT function would; invalid arguments with real values still fail.
 \set ON_ERROR_STOP 1

@@ -1,4 +1,4 @@
--- test/wide_spans.sql: values whose days span centuries, or every date
+-- test/assert/wide_spans.sql: values whose days span centuries, or every date
 -- PostgreSQL has (activity_agg accepts 4713-01-01 BC to 5874897-12-31).
 -- frequency, lifecycle and cohort_retention used to size arrays by the
 -- number of periods the value spans: over the whole range they failed with

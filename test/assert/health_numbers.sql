@@ -1,4 +1,4 @@
--- test/health_numbers.sql: health models read jsonb numbers as float8
+-- test/assert/health_numbers.sql: health models read jsonb numbers as float8
 -- exactly as numeric's own ::float8 does (correctly rounded), for numbers
 -- of every shape: integers, decimals, many digits, tiny and huge scales,
 -- negative values, zero.

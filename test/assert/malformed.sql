@@ -6,7 +6,7 @@
 -- bytes>"; its binary form (send/receive) is the stored bytes.
 --
 -- Expects the extension installed (and, for one larger value, the events
--- table of bench/generate.sql).  Optional psql variable tmpdir: a directory
+-- table of data/generate.sql).  Optional psql variable tmpdir: a directory
 -- the server may write COPY files to (default /tmp).  Raises an exception
 -- on any failure.
 \set ON_ERROR_STOP 1

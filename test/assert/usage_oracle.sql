@@ -2,7 +2,7 @@
 -- usage_oracle: every usage accessor against an independent plain-SQL
 -- formulation of its definition, on the generated data set.
 --
--- Expects the tables of bench/generate.sql (accounts, users, events) in the
+-- Expects the tables of data/generate.sql (accounts, users, events) in the
 -- current database and the extension installed.  Raises an exception that
 -- names the accessor, the account and the arguments on any mismatch.
 --

@@ -1,4 +1,4 @@
--- test/dense_ids.sql: integer user ids, looked up through a direct map
+-- test/assert/dense_ids.sql: integer user ids, looked up through a direct map
 -- while they fill most of a range (serial ids) and through hash slots
 -- otherwise (src/activity.c, dict_int).  Each case builds the same set of
 -- triples in several row orders, so that the map is widened downwards and

@@ -9,7 +9,7 @@
 # the results of a view and a materialized view over them.  Exits non-zero
 # on any difference.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 psql=(psql -X -q -v ON_ERROR_STOP=1)
 work="$(mktemp -d)"

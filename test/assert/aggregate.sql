@@ -2,7 +2,7 @@
 -- aggregate: activity_agg, rollup and activity_union; partial (parallel)
 -- aggregation; canonical form; NULL handling; text and binary round trips.
 --
--- Expects the tables of bench/generate.sql (accounts, users, events) in the
+-- Expects the tables of data/generate.sql (accounts, users, events) in the
 -- current database and the extension installed.  Optional psql variable
 -- tmpdir: a directory the server may write COPY files to (default /tmp).
 -- Raises an exception on any failure.
