@@ -94,10 +94,10 @@ done
 for d in src sql; do
     grep -q "^$prefix$d/..*" "$tmp/list" || fail "archive lacks $d/"
 done
-# every tracked source file is in it
+# every tracked source file and extension script is in it
 while read -r f; do
     grep -qxF "$prefix$f" "$tmp/list" || fail "archive lacks $f"
-done < <(git ls-files src)
+done < <(git ls-files src sql)
 for f in .ci/run .gitignore .gitattributes; do
     if grep -qxF "$prefix$f" "$tmp/list"; then fail "archive holds development-only $f"; fi
 done

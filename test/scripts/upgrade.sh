@@ -2,8 +2,11 @@
 # upgrade: every released version updates to the current one with nothing
 # lost.
 #
-# For each released version (an install script sql/adoption--V.sql that is
-# not the current version's) with an update path to the current version:
+# The released versions are every version an update script
+# sql/adoption--OLD--NEW.sql names, other than the current one.  Only the
+# first release has an install script of its own (sql/adoption--0.1.0.sql);
+# each later one installs as that script plus the update steps up to it,
+# which CREATE EXTENSION ... VERSION finds.  For each released version:
 #   1. install that version, build and store activity values (bigint,
 #      integer, text and uuid ids), and record their text forms, their
 #      binary forms and accessor results;
@@ -100,11 +103,26 @@ newdb adoption_upgrade_fresh
 fresh_objects="$("${psql[@]}" -d adoption_upgrade_fresh -c "$objects_sql")"
 [[ -n "$fresh_objects" ]] || fail "no objects in a fresh install"
 
+# the versions the update scripts name, oldest first
+released=()
+while read -r v; do
+    [[ -n "$v" && "$v" != "$current" ]] && released+=("$v")
+done < <(for script in sql/adoption--*--*.sql; do
+             step="$(basename "$script" .sql)"
+             step="${step#adoption--}"
+             echo "${step%%--*}"
+             echo "${step#*--}"
+         done | sort -u -V)
+[[ ${#released[@]} -gt 0 ]] || echo "no update script names an earlier version"
+# a version without an install script here installs through its update path,
+# unless an older installation left its script in the server's directory
+extdir="$("${PG_CONFIG:-pg_config}" --sharedir)/extension"
+
 n=0
-for script in sql/adoption--*.sql; do
-    old="$(basename "$script" .sql)"
-    old="${old#adoption--}"
-    [[ "$old" == *--* || "$old" == "$current" ]] && continue
+for old in "${released[@]}"; do
+    if [[ ! -e "sql/adoption--$old.sql" && -e "$extdir/adoption--$old.sql" ]]; then
+        echo "note: $extdir/adoption--$old.sql, left by an older installation, installs $old instead of its update path"
+    fi
     db="adoption_upgrade_${old//[^0-9A-Za-z]/_}"
     newdb "$db"
     "${psql[@]}" -d "$db" -c "CREATE EXTENSION adoption VERSION '$old'"
@@ -135,5 +153,4 @@ for script in sql/adoption--*.sql; do
     n=$((n + 1))
     echo "upgrade from $old to $current: $(echo "$before" | wc -l) stored groups read back identically; $(echo "$objects" | wc -l) objects equal a fresh install"
 done
-[[ $n -gt 0 ]] || echo "no earlier version to update from"
 echo "upgrade: ok"
