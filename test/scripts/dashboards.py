@@ -234,7 +234,7 @@ FROM f JOIN act USING (account_id) JOIN accounts a USING (account_id)
 
 
 def stage(active, seats, active_teams, teams):
-    """SPEC 2.8, with the default thresholds."""
+    """adoption_stage as doc/reference.md defines it, with the default thresholds."""
     if active == 0:
         return "none"
     if active == 1:
@@ -247,7 +247,7 @@ def stage(active, seats, active_teams, teams):
 
 
 def health(signals, model):
-    """health_score and health_grade of SPEC 2.9 (missing: skip)."""
+    """health_score and health_grade as doc/reference.md defines them (missing: skip)."""
     num = den = 0.0
     for name, c in model["components"].items():
         v = signals.get(name)

@@ -244,7 +244,7 @@ FROM a;
 --   alerts, A:      used only after A: no users                        NULL
 --   alerts, 03-31, 30: user 4 (02-20), not in (03-01, 03-31]           1/1 = 1
 --   nope:           NULL
---   NULL feature:   any activity (SPEC 2.3): users 1, 2, 3, 5; active in
+--   NULL feature:   any activity (doc/reference.md, Conventions): users 1, 2, 3, 5; active in
 --                   (02-01, 02-15]: 3, 5                               2/4 = 0.5
 SELECT abandonment_rate(act, 'core', '2026-02-15', 14)      AS core_a_14,
        abandonment_rate(act, 'reports', '2026-02-15', 30)   AS reports_a_30,

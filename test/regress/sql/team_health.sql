@@ -183,7 +183,7 @@ SELECT pg_temp.try($$SELECT count(*) FROM s, frequency(act, '2026-03-10', 0) WHE
 
 -- adoption_stage(active_users, seats, active_teams, teams
 --                [, company_wide_teams 0.5, company_wide_seats 0.4]):
--- the first rule that holds (SPEC 2.8)
+-- the first rule that holds (doc/reference.md, adoption_stage)
 SELECT a.*, adoption_stage(a.active_users, a.seats, a.active_teams, a.teams) AS stage
 FROM (VALUES
     (0, 10, 0, 3),   -- no active user: none
@@ -308,7 +308,7 @@ SELECT a, health_grade(jsonb_build_object('a', a),
                     '{"components": {"a": {"red": 0, "green": 100}}, "grades": {"red": 0, "green": 100}}') AS g_0_100
 FROM (VALUES (49.9), (50), (0), (99.9), (100)) v(a) ORDER BY a;
 
--- The SPEC's example model, with
+-- The example model of doc/reference.md (Health scores), with
 --   adoption_rate 0.5: (0.5 - 0.2) / (0.6 - 0.2) = 0.75: 75, weight 3
 --   dau_mau 0.1: (0.1 - 0.05) / (0.25 - 0.05) = 0.25: 25, weight 2
 --   nps 30: 30 / 50 = 0.6: 60, weight 1
