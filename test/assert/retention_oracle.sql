@@ -9,16 +9,15 @@
 -- current database and the extension installed.  Raises an exception that
 -- names the function, the account and the arguments on any mismatch.
 --
--- The oracle reads the product contract (SPEC 2.3 to 2.7) literally, from
+-- The oracle reads the definitions of doc/reference.md (Conventions,
+-- Retention, Trends) literally, from
 -- the events themselves:
 --   * day = occurred_at::date in the session TimeZone; rows with a NULL
 --     user or time are skipped; a NULL feature is activity without one;
 --   * rows after as_of are ignored everywhere, so a user's start is their
 --     first active day on or before as_of (on the feature, when given);
 --   * the window of (as_of, days) is (as_of - days, as_of].
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 -- not UTC, and with daylight-saving changes inside the data: most of the
 -- generated events (working hours in American and European time zones)
 -- fall on the next day in Sydney
@@ -29,13 +28,7 @@ SET TimeZone = 'Australia/Sydney';
 -- ------------------------------------------------------------------
 -- rows with a NULL user or a NULL time (skipped), and an account whose rows
 -- all have a NULL user (its summary is NULL)
-INSERT INTO events (account_id, user_id, feature, occurred_at)
-SELECT account_id, NULL, 'dashboards', '2026-01-15 12:00+11' FROM accounts ORDER BY account_id LIMIT 3;
-INSERT INTO events (account_id, user_id, feature, occurred_at)
-SELECT account_id, user_id, 'dashboards', NULL FROM users ORDER BY user_id LIMIT 3;
-INSERT INTO events (account_id, user_id, feature, occurred_at) VALUES
-    (-1, NULL, 'dashboards', '2026-01-15 12:00+11'),
-    (-1, NULL, NULL,         '2026-01-16 12:00+11');
+SELECT pg_temp.add_skipped_events('dashboards', '2026-01-15 12:00+11');
 -- a hand-made account:
 --   900001: one day of activity without a feature (censored in
 --           time_to_feature, retained at day 0 only);
@@ -67,34 +60,13 @@ FROM (SELECT account_id, user_id FROM users ORDER BY user_id LIMIT 5) u,
              (timestamptz '2026-06-01 00:00:00+10')) t(ts);
 
 -- The data must exercise what is tested here.
-DO $$
-BEGIN
-    IF (SELECT count(DISTINCT feature) FROM events) < 5 THEN
-        RAISE EXCEPTION 'generated data has fewer than 5 features';
-    END IF;
-    IF NOT EXISTS (SELECT FROM events WHERE feature IS NULL AND user_id IS NOT NULL) THEN
-        RAISE EXCEPTION 'generated data has no activity without a feature';
-    END IF;
-    IF (SELECT count(*) FROM events
-         WHERE occurred_at::date <> (occurred_at AT TIME ZONE 'UTC')::date) < 10 THEN
-        RAISE EXCEPTION 'too few events whose day differs between Sydney and UTC';
-    END IF;
-    IF (SELECT count(DISTINCT account_id) FROM events WHERE user_id IS NOT NULL) < 4 THEN
-        RAISE EXCEPTION 'generated data has fewer than 4 accounts';
-    END IF;
-END $$;
+SELECT pg_temp.require_data(features => 5, accounts => 4, no_feature => true, zone => 'Sydney');
 
 -- ------------------------------------------------------------------
--- The oracle's view of the data
+-- The oracle's view of the data: the triples, and the accounts with at
+-- least one (lib/common.sql)
 -- ------------------------------------------------------------------
-CREATE TEMP TABLE triples AS
-SELECT DISTINCT account_id, user_id, feature, occurred_at::date AS day
-FROM events
-WHERE user_id IS NOT NULL AND occurred_at IS NOT NULL;
-
--- accounts with at least one triple
-CREATE TEMP TABLE accts AS
-SELECT DISTINCT account_id FROM triples;
+SELECT pg_temp.create_triples();
 
 -- feature filters: fid 0 is NULL (any activity), fid > 0 every feature
 -- used, fid -1 a feature nobody used
@@ -154,26 +126,12 @@ FROM events GROUP BY account_id;
 -- ------------------------------------------------------------------
 -- Comparison helpers and the table of all comparisons
 -- ------------------------------------------------------------------
--- float8 equality with a relative tolerance of 1e-12; NULL equals NULL only
-CREATE FUNCTION pg_temp.same(got float8, want float8) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN got IS NULL OR want IS NULL THEN got IS NULL AND want IS NULL
-                WHEN got = want THEN true
-                ELSE abs(got - want) <= 1e-12 * greatest(abs(got), abs(want)) END
-$$;
+-- (pg_temp.same: lib/common.sql)
 
 CREATE FUNCTION pg_temp.lit(v anyelement) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(quote_literal(v::text), 'NULL') $$;
 
-CREATE TEMP TABLE results (
-    fn         text,
-    account_id bigint,
-    args       text,
-    got        text,
-    want       text,
-    ok         boolean,
-    nontrivial boolean   -- the expected value is not 0 / NULL / empty
-);
+SELECT pg_temp.create_results(variant => false);
 
 -- ------------------------------------------------------------------
 -- retention(act, days, width, as_of, feature, cohort_from, cohort_to)
@@ -378,7 +336,7 @@ LEFT JOIN c_ret r ON r.pid = p.pid AND r.account_id = c.account_id AND r.as_of =
                  AND r.ord = c.ford;
 
 -- ------------------------------------------------------------------
--- Calendar periods (SPEC 2.6, 2.7)
+-- Calendar periods (doc/reference.md: cohort_retention, lifecycle)
 --   the period of d starts at date_trunc(kind, d) (ISO weeks: Monday);
 --   L = the latest period that has ended on or before as_of
 -- ------------------------------------------------------------------
@@ -676,7 +634,7 @@ LATERAL (SELECT dormant_users(s.act, x.as_of, q.quiet_days, f.feature) AS got) g
 -- abandonment_rate(act, feature, as_of, quiet_days): among users of the
 -- feature on or before as_of, the share with no use of it in
 -- (as_of - quiet_days, as_of]; NULL without such users.  A NULL feature
--- means any activity (SPEC 2.3), as in every accessor.
+-- means any activity (doc/reference.md, Conventions), as in every accessor.
 -- ------------------------------------------------------------------
 INSERT INTO results
 SELECT 'abandonment_rate', a.account_id,
@@ -808,41 +766,17 @@ END $$;
 -- ------------------------------------------------------------------
 -- Verdict
 -- ------------------------------------------------------------------
+-- every comparison equal; every function compared, with non-trivial values
+SELECT pg_temp.check_results('retention',
+    ARRAY['retention', 'retention_rate', 'feature_retention',
+          'feature_retention = retention per feature', 'cohort_retention',
+          'lifecycle', 'time_to_feature', 'usage_trend',
+          'dormant_users', 'abandonment_rate']);
+
 DO $$
 DECLARE
-    nbad   bigint;
-    detail text;
     r      record;
 BEGIN
-    SELECT count(*) INTO nbad FROM results WHERE ok IS NOT TRUE;
-    IF nbad > 0 THEN
-        SELECT string_agg(format('  %s, account %s, %s: got %s, expected %s',
-                                 fn, coalesce(account_id::text, '-'), args,
-                                 coalesce(got, 'NULL'), coalesce(want, 'NULL')), E'\n')
-          INTO detail
-          FROM (SELECT * FROM results WHERE ok IS NOT TRUE
-                 ORDER BY fn, account_id, args LIMIT 40) b;
-        RAISE EXCEPTION E'retention oracle: % mismatches, among them:\n%', nbad, detail
-            USING HINT = (SELECT string_agg(format('%s: %s', fn, n), ', ')
-                            FROM (SELECT fn, count(*) AS n FROM results
-                                   WHERE ok IS NOT TRUE GROUP BY 1 ORDER BY 1) c);
-    END IF;
-
-    -- coverage: every function compared, with non-trivial values
-    FOR r IN
-        SELECT a.fn, count(x.*) AS n, count(*) FILTER (WHERE x.nontrivial) AS nontrivial
-          FROM (VALUES ('retention'), ('retention_rate'), ('feature_retention'),
-                       ('feature_retention = retention per feature'), ('cohort_retention'),
-                       ('lifecycle'), ('time_to_feature'), ('usage_trend'),
-                       ('dormant_users'), ('abandonment_rate')) a(fn)
-          LEFT JOIN results x ON x.fn = a.fn
-         GROUP BY 1
-    LOOP
-        IF r.n = 0 OR r.nontrivial = 0 THEN
-            RAISE EXCEPTION 'retention oracle covered nothing for %: % comparisons, % non-trivial',
-                r.fn, r.n, r.nontrivial;
-        END IF;
-    END LOOP;
 
     -- the cases that make each definition bite
     FOR r IN

@@ -10,7 +10,8 @@
 -- names the function, the account (or signal row) and the arguments on any
 -- mismatch.
 --
--- The oracle reads the product contract (SPEC 2.3, 2.4, 2.8, 2.9) literally:
+-- The oracle reads the definitions of doc/reference.md (Conventions,
+-- Team-level adoption, Health scores) literally:
 --   * a summary is the set of distinct (user, feature, day) triples of a
 --     group, day = occurred_at::date in the session TimeZone, rows with a
 --     NULL user or day skipped;
@@ -26,13 +27,11 @@
 --   * frequency: for k = 1 .. days, the users with x = k (0 where none);
 --   * seat_activation = users active on or before as_of / seats (NULL for
 --     0 or NULL seats);
---   * adoption_stage: the first rule of SPEC 2.8 that holds;
+--   * adoption_stage: the first of its rules (doc/reference.md) that holds;
 --   * a health component scores clamp((v - red) / (green - red), 0, 1) * 100;
 --     the score is the weighted mean over the counted components (present
 --     ones; under "zero" also the missing ones, scoring 0).
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 -- not UTC, and a half-hour offset: the evening (UTC) events of American
 -- accounts fall on the next day here
 SET TimeZone = 'Asia/Kolkata';
@@ -42,13 +41,7 @@ SET TimeZone = 'Asia/Kolkata';
 -- ------------------------------------------------------------------
 -- rows with a NULL user or a NULL time in real accounts (skipped), and an
 -- account whose rows all have a NULL user (its summary is NULL)
-INSERT INTO events (account_id, user_id, feature, occurred_at)
-SELECT account_id, NULL, 'dashboards', '2026-01-15 12:00+05:30' FROM accounts ORDER BY account_id LIMIT 3;
-INSERT INTO events (account_id, user_id, feature, occurred_at)
-SELECT account_id, user_id, 'dashboards', NULL FROM users ORDER BY user_id LIMIT 3;
-INSERT INTO events (account_id, user_id, feature, occurred_at) VALUES
-    (-1, NULL, 'dashboards', '2026-01-15 12:00+05:30'),
-    (-1, NULL, NULL,         '2026-01-16 12:00+05:30');
+SELECT pg_temp.add_skipped_events('dashboards', '2026-01-15 12:00+05:30');
 -- A hand-made account -2 (no row in accounts: no seats) whose users tie:
 --   999999999 and 1000000000 are active on the same two days,
 --   1000000001 on one of them.  The smallest id differs between the id
@@ -70,14 +63,9 @@ INSERT INTO users (user_id, account_id, role, department, invited_at) VALUES
     (1000000001, -2, 'member', NULL,   '2026-06-01');
 
 -- The data must exercise what is tested here.
+SELECT pg_temp.require_data(features => 3, accounts => 4);
 DO $$
 BEGIN
-    IF (SELECT count(DISTINCT account_id) FROM events WHERE user_id IS NOT NULL) < 4 THEN
-        RAISE EXCEPTION 'generated data has fewer than 4 accounts with activity';
-    END IF;
-    IF (SELECT count(DISTINCT feature) FROM events) < 3 THEN
-        RAISE EXCEPTION 'generated data has fewer than 3 features';
-    END IF;
     IF (SELECT max(n) FROM (SELECT count(DISTINCT department) AS n FROM users
                              GROUP BY account_id) d) < 3 THEN
         RAISE EXCEPTION 'generated data has no account with 3 teams';
@@ -85,24 +73,15 @@ BEGIN
 END $$;
 
 -- ------------------------------------------------------------------
--- The oracle's view of the data: the set of triples
+-- The oracle's view of the data: the set of triples, and the accounts
+-- that have one, with their seats
 -- ------------------------------------------------------------------
-CREATE TEMP TABLE triples AS
-SELECT DISTINCT account_id, user_id, feature, occurred_at::date AS day
-FROM events
-WHERE user_id IS NOT NULL AND occurred_at IS NOT NULL;
-CREATE INDEX ON triples (account_id, day);
-ANALYZE triples;
+SELECT pg_temp.create_triples();
 
 -- active (user, day) pairs, whatever the feature
 CREATE TEMP TABLE user_days AS
 SELECT DISTINCT account_id, user_id, day FROM triples;
 ANALYZE user_days;
-
-CREATE TEMP TABLE accts AS
-SELECT t.account_id, a.seats
-FROM (SELECT DISTINCT account_id FROM triples) t
-LEFT JOIN accounts a USING (account_id);
 
 -- reference days: before all data, the first day, inside, the last day,
 -- after the end
@@ -182,13 +161,7 @@ FROM events GROUP BY account_id;
 -- ------------------------------------------------------------------
 -- Comparison helpers and the table of all comparisons
 -- ------------------------------------------------------------------
--- float8 equality with a relative tolerance of 1e-12; NULL equals NULL only
-CREATE FUNCTION pg_temp.same(got float8, want float8) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN got IS NULL OR want IS NULL THEN got IS NULL AND want IS NULL
-                WHEN got = want THEN true
-                ELSE abs(got - want) <= 1e-12 * greatest(abs(got), abs(want)) END
-$$;
+-- (pg_temp.same and pg_temp.args: lib/common.sql)
 
 -- scores in [0, 100]: an absolute tolerance (sums in another order)
 CREATE FUNCTION pg_temp.near(got float8, want float8) RETURNS boolean
@@ -197,24 +170,7 @@ LANGUAGE sql IMMUTABLE AS $$
                 ELSE abs(got - want) <= 1e-9 END
 $$;
 
-CREATE FUNCTION pg_temp.args(as_of date, days int, feature text DEFAULT NULL) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT concat_ws(', ',
-                     'as_of => ' || coalesce(quote_literal(as_of::text), 'NULL'),
-                     'days => ' || coalesce(days::text, 'NULL'),
-                     'feature => ' || coalesce(quote_literal(feature), 'NULL'))
-$$;
-
-CREATE TEMP TABLE results (
-    fn         text,
-    variant    text,
-    account_id bigint,
-    args       text,
-    got        text,
-    want       text,
-    ok         boolean,
-    nontrivial boolean   -- the expected value is not 0 / NULL / empty
-);
+SELECT pg_temp.create_results();
 
 -- ------------------------------------------------------------------
 -- x per (account, window, feature filter, user): the distinct days the
@@ -379,7 +335,7 @@ FROM summaries s JOIN accts a USING (account_id),
      LATERAL (SELECT seat_activation(s.act, k.seats, u.as_of) AS got) g;
 
 -- ------------------------------------------------------------------
--- The team as the actor (SPEC 2.8): a summary built with the department
+-- The team as the actor (doc/reference.md, Recipes): a summary built with the department
 -- as the id gives active teams with active_users
 -- ------------------------------------------------------------------
 CREATE TEMP TABLE team_summaries AS
@@ -486,9 +442,9 @@ FROM generate_series(0, 6) u(n), (VALUES (0), (1), (4), (5), (10)) s(n),
                      END AS got) g;
 
 -- ------------------------------------------------------------------
--- Health scores (SPEC 2.9)
+-- Health scores (doc/reference.md, Health scores)
 -- ------------------------------------------------------------------
--- The models: the SPEC's example under each missing policy (and with the
+-- The models: the example of doc/reference.md under each missing policy (and with the
 -- policy left out: skip), and a second one with weights and grades left
 -- out (1; 40 / 70), a weight of 0, a "lower is better" component and
 -- components on no signal at all.
@@ -725,42 +681,16 @@ WHERE h.error_score IS NULL;
 -- ------------------------------------------------------------------
 -- Verdict
 -- ------------------------------------------------------------------
+-- every comparison equal; every function compared, with non-trivial values
+SELECT pg_temp.check_results('team',
+    ARRAY['champion', 'champion_share', 'effective_users', 'frequency',
+          'seat_activation', 'active_users (team as actor)',
+          'adoption_stage', 'health_score', 'health_grade', 'health_breakdown']);
+
 DO $$
 DECLARE
-    nbad   bigint;
-    detail text;
     r      record;
 BEGIN
-    SELECT count(*) INTO nbad FROM results WHERE ok IS NOT TRUE;
-    IF nbad > 0 THEN
-        SELECT string_agg(format('  %s [%s] %s%s: got %s, expected %s',
-                                 fn, variant,
-                                 coalesce('account ' || account_id || ', ', ''), args,
-                                 coalesce(got, 'NULL'), coalesce(want, 'NULL')), E'\n')
-          INTO detail
-          FROM (SELECT * FROM results WHERE ok IS NOT TRUE
-                 ORDER BY fn, variant, account_id, args LIMIT 40) b;
-        RAISE EXCEPTION E'team oracle: % mismatches, among them:\n%', nbad, detail
-            USING HINT = (SELECT string_agg(format('%s: %s', fn, n), ', ')
-                            FROM (SELECT fn, count(*) AS n FROM results
-                                   WHERE ok IS NOT TRUE GROUP BY 1 ORDER BY 1) c);
-    END IF;
-
-    -- coverage: every function compared, with non-trivial values
-    FOR r IN
-        SELECT a.fn, count(x.*) AS n, count(*) FILTER (WHERE x.nontrivial) AS nontrivial
-          FROM (VALUES ('champion'), ('champion_share'), ('effective_users'), ('frequency'),
-                       ('seat_activation'), ('active_users (team as actor)'),
-                       ('adoption_stage'), ('health_score'), ('health_grade'),
-                       ('health_breakdown')) a(fn)
-          LEFT JOIN results x ON x.fn = a.fn
-         GROUP BY 1
-    LOOP
-        IF r.n = 0 OR r.nontrivial = 0 THEN
-            RAISE EXCEPTION 'team oracle covered nothing for %: % comparisons, % non-trivial',
-                r.fn, r.n, r.nontrivial;
-        END IF;
-    END LOOP;
     -- every id type, with ties whose winner depends on the id type's order
     FOR r IN
         SELECT v.variant, count(c.*) FILTER (WHERE c.want LIKE '%tied)') AS ties

@@ -12,9 +12,7 @@
 --     NULL user or day skipped;
 --   * the window of (as_of, days) is (as_of - days, as_of];
 --   * rows after as_of are ignored.
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 -- not UTC, and with daylight-saving changes inside the data: the day of a
 -- timestamptz depends on it
 SET TimeZone = 'America/New_York';
@@ -24,13 +22,7 @@ SET TimeZone = 'America/New_York';
 -- ------------------------------------------------------------------
 -- rows with a NULL user or a NULL time in real accounts (skipped), and an
 -- account whose rows all have a NULL user (its summary is NULL)
-INSERT INTO events (account_id, user_id, feature, occurred_at)
-SELECT account_id, NULL, 'core', '2026-01-15 12:00-05' FROM accounts ORDER BY account_id LIMIT 3;
-INSERT INTO events (account_id, user_id, feature, occurred_at)
-SELECT account_id, user_id, 'core', NULL FROM users ORDER BY user_id LIMIT 3;
-INSERT INTO events (account_id, user_id, feature, occurred_at) VALUES
-    (-1, NULL, 'core', '2026-01-15 12:00-05'),
-    (-1, NULL, NULL,   '2026-01-16 12:00-05');
+SELECT pg_temp.add_skipped_events('core', '2026-01-15 12:00-05');
 -- rows on both sides of local midnight (day boundaries in New York, not UTC)
 INSERT INTO events (account_id, user_id, feature, occurred_at)
 SELECT u.account_id, u.user_id, f.feature, t.ts
@@ -42,38 +34,13 @@ FROM (SELECT account_id, user_id FROM users ORDER BY user_id LIMIT 5) u,
              (timestamptz '2026-03-08 03:00:00-04')) t(ts);
 
 -- The data must exercise what is tested here.
-DO $$
-BEGIN
-    IF (SELECT count(DISTINCT feature) FROM events) < 3 THEN
-        RAISE EXCEPTION 'generated data has fewer than 3 features';
-    END IF;
-    IF NOT EXISTS (SELECT FROM events WHERE feature IS NULL AND user_id IS NOT NULL) THEN
-        RAISE EXCEPTION 'generated data has no activity without a feature';
-    END IF;
-    IF (SELECT count(*) FROM events
-         WHERE occurred_at::date <> (occurred_at AT TIME ZONE 'UTC')::date) < 10 THEN
-        RAISE EXCEPTION 'too few events whose day differs between New York and UTC';
-    END IF;
-    IF (SELECT count(DISTINCT account_id) FROM events) < 3 THEN
-        RAISE EXCEPTION 'generated data has fewer than 3 accounts';
-    END IF;
-END $$;
+SELECT pg_temp.require_data(features => 3, accounts => 3, no_feature => true, zone => 'New York');
 
 -- ------------------------------------------------------------------
--- The oracle's view of the data: the set of triples (SPEC 2.1, 2.2)
+-- The oracle's view of the data: the set of triples (doc/reference.md,
+-- "The type activity"), and the accounts that have one, with their seats
 -- ------------------------------------------------------------------
-CREATE TEMP TABLE triples AS
-SELECT DISTINCT account_id, user_id, feature, occurred_at::date AS day
-FROM events
-WHERE user_id IS NOT NULL AND occurred_at IS NOT NULL;
-CREATE INDEX ON triples (account_id, day);
-ANALYZE triples;
-
--- accounts that have at least one triple, with their seats
-CREATE TEMP TABLE accts AS
-SELECT t.account_id, a.seats
-FROM (SELECT DISTINCT account_id FROM triples) t
-LEFT JOIN accounts a USING (account_id);
+SELECT pg_temp.create_triples();
 
 -- reference days: before all data, the first day, inside, the last day,
 -- after the end
@@ -120,32 +87,9 @@ FROM events GROUP BY account_id;
 -- ------------------------------------------------------------------
 -- Comparison helpers and the table of all comparisons
 -- ------------------------------------------------------------------
--- float8 equality with a relative tolerance of 1e-12; NULL equals NULL only
-CREATE FUNCTION pg_temp.same(got float8, want float8) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN got IS NULL OR want IS NULL THEN got IS NULL AND want IS NULL
-                WHEN got = want THEN true
-                ELSE abs(got - want) <= 1e-12 * greatest(abs(got), abs(want)) END
-$$;
+-- (pg_temp.same and pg_temp.args: lib/common.sql)
 
-CREATE FUNCTION pg_temp.args(as_of date, days int, feature text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT concat_ws(', ',
-                     'as_of => ' || coalesce(quote_literal(as_of::text), 'NULL'),
-                     'days => ' || days,
-                     'feature => ' || coalesce(quote_literal(feature), 'NULL'))
-$$;
-
-CREATE TEMP TABLE results (
-    accessor   text,
-    variant    text,
-    account_id bigint,
-    args       text,
-    got        text,
-    want       text,
-    ok         boolean,
-    nontrivial boolean   -- the expected value is not 0 / NULL / empty
-);
+SELECT pg_temp.create_results();
 
 -- ------------------------------------------------------------------
 -- NULL summaries: exactly the accounts without any triple
@@ -451,59 +395,34 @@ FROM summaries_nofeature s JOIN accts USING (account_id), windows w,
 -- ------------------------------------------------------------------
 -- Verdict
 -- ------------------------------------------------------------------
+-- every comparison equal; every accessor and variant compared, with
+-- non-trivial values
+SELECT pg_temp.check_results('usage',
+    ARRAY['user_count', 'active_users', 'stickiness', 'adoption_rate',
+          'feature_adoption_rate', 'features', 'depth', 'first_day', 'last_day'],
+    ARRAY(SELECT DISTINCT variant FROM summaries));
+
 DO $$
 DECLARE
-    nbad   bigint;
-    detail text;
     r      record;
 BEGIN
-    SELECT count(*) INTO nbad FROM results WHERE ok IS NOT TRUE;
-    IF nbad > 0 THEN
-        SELECT string_agg(format('  %s [%s] account %s, %s: got %s, expected %s',
-                                 accessor, variant, account_id, args,
-                                 coalesce(got, 'NULL'), coalesce(want, 'NULL')), E'\n')
-          INTO detail
-          FROM (SELECT * FROM results WHERE ok IS NOT TRUE
-                 ORDER BY accessor, variant, account_id, args LIMIT 40) b;
-        RAISE EXCEPTION E'usage oracle: % mismatches, among them:\n%', nbad, detail
-            USING HINT = (SELECT string_agg(format('%s: %s', accessor, n), ', ')
-                            FROM (SELECT accessor, count(*) AS n FROM results
-                                   WHERE ok IS NOT TRUE GROUP BY 1 ORDER BY 1) c);
-    END IF;
-
-    -- coverage: every accessor and variant compared, with non-trivial values
-    FOR r IN
-        SELECT a.accessor, v.variant, count(x.*) AS n,
-               count(*) FILTER (WHERE x.nontrivial) AS nontrivial
-          FROM (VALUES ('user_count'), ('active_users'), ('stickiness'), ('adoption_rate'),
-                       ('feature_adoption_rate'), ('features'), ('depth'),
-                       ('first_day'), ('last_day')) a(accessor)
-         CROSS JOIN (SELECT DISTINCT variant FROM summaries) v
-          LEFT JOIN results x ON x.accessor = a.accessor AND x.variant = v.variant
-         GROUP BY 1, 2
-    LOOP
-        IF r.n = 0 OR r.nontrivial = 0 THEN
-            RAISE EXCEPTION 'usage oracle covered nothing for % [%]: % comparisons, % non-trivial',
-                r.accessor, r.variant, r.n, r.nontrivial;
-        END IF;
-    END LOOP;
     -- and the empty cases too
     FOR r IN
-        SELECT a.accessor, count(x.*) AS n
-          FROM (VALUES ('stickiness'), ('feature_adoption_rate'), ('depth'), ('adoption_rate')) a(accessor)
-          LEFT JOIN results x ON x.accessor = a.accessor AND x.want IS NULL
+        SELECT a.fn, count(x.*) AS n
+          FROM (VALUES ('stickiness'), ('feature_adoption_rate'), ('depth'), ('adoption_rate')) a(fn)
+          LEFT JOIN results x ON x.fn = a.fn AND x.want IS NULL
          GROUP BY 1
     LOOP
         IF r.n = 0 THEN
-            RAISE EXCEPTION 'usage oracle never expected NULL from %', r.accessor;
+            RAISE EXCEPTION 'usage oracle never expected NULL from %', r.fn;
         END IF;
     END LOOP;
-    IF NOT EXISTS (SELECT FROM results WHERE accessor = 'active_users' AND want = '0')
-       OR NOT EXISTS (SELECT FROM results WHERE accessor = 'user_count' AND want = '0') THEN
+    IF NOT EXISTS (SELECT FROM results WHERE fn = 'active_users' AND want = '0')
+       OR NOT EXISTS (SELECT FROM results WHERE fn = 'user_count' AND want = '0') THEN
         RAISE EXCEPTION 'usage oracle never expected a count of 0';
     END IF;
     RAISE NOTICE 'usage oracle: % comparisons, all equal', (SELECT count(*) FROM results);
 END $$;
 
-SELECT accessor, count(*) AS comparisons, count(*) FILTER (WHERE nontrivial) AS nontrivial
+SELECT fn, count(*) AS comparisons, count(*) FILTER (WHERE nontrivial) AS nontrivial
 FROM results GROUP BY 1 ORDER BY 1;
