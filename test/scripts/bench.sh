@@ -13,16 +13,12 @@
 # zone where they differ from UTC.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. test/scripts/lib/common.bash
 
 EVENTS="${ADOPTION_BENCH_EVENTS:-30000}"
 db="adoption_bench_test_$$"
 psql=(psql -X -v ON_ERROR_STOP=1 -d "$db")
-cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-createdb "$db"
-"${psql[@]}" -q -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -q -v events="$EVENTS" -v seed=1 -f data/generate.sql
+generated_db "$db" 1 "$EVENTS"
 "${psql[@]}" -q -c 'VACUUM ANALYZE'
 
 export PGTZ=Asia/Kolkata

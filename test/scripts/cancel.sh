@@ -11,18 +11,13 @@
 # throw-away one).  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. test/scripts/lib/common.bash
 
 db=adoption_cancel_test
 limit="${ADOPTION_CANCEL_LIMIT:-1}"
 psql=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db")
-work="$(mktemp -d)"
-cleanup() {
-    dropdb --if-exists "$db" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-dropdb --if-exists "$db" >/dev/null 2>&1 || true
-createdb "$db"
+new_work
+new_db "$db"
 
 # 2 M rows of 200,000 users over 700 days; per-day summaries; one summary of
 # them all (about 2 M distinct triples)

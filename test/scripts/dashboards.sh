@@ -11,18 +11,14 @@
 # the PG* environment (test/run provides a throw-away one).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. test/scripts/lib/common.bash
 
 bash test/install-deps python3-psycopg
 
 EVENTS="${ADOPTION_DASHBOARD_EVENTS:-50000}"
 db="adoption_dashboards_test_$$"
 psql=(psql -X -q -v ON_ERROR_STOP=1 -d "$db")
-cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-createdb "$db"
-"${psql[@]}" -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -v events="$EVENTS" -v seed=3 -f data/generate.sql
+generated_db "$db" 3 "$EVENTS"
 # the accounts of the generator have no department-less users; add an
 # account with no users and no events, and one with seats 0
 "${psql[@]}" <<'SQL'

@@ -10,19 +10,14 @@
 # throw-away one).  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. test/scripts/lib/common.bash
 
 db=adoption_load_test
 seconds="${ADOPTION_LOAD_SECONDS:-60}"
 clients="${ADOPTION_LOAD_CLIENTS:-8}"
 psql=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db")
-work="$(mktemp -d)"
-cleanup() {
-    dropdb --if-exists "$db" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-dropdb --if-exists "$db" >/dev/null 2>&1 || true
-createdb "$db"
+new_work
+new_db "$db"
 
 "${psql[@]}" <<'SQL'
 CREATE EXTENSION adoption;

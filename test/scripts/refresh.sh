@@ -21,16 +21,12 @@
 # days must not depend on who refreshes.  Exits non-zero on any mismatch.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. test/scripts/lib/common.bash
 
 EVENTS="${ADOPTION_REFRESH_EVENTS:-50000}"
 db="adoption_refresh_test_$$"
 psql=(psql -X -q -v ON_ERROR_STOP=1 -d "$db")
-cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-createdb "$db"
-"${psql[@]}" -c 'CREATE EXTENSION adoption'
-"${psql[@]}" -v events="$EVENTS" -v seed=11 -f data/generate.sql
+generated_db "$db" 11 "$EVENTS"
 "${psql[@]}" -c 'CREATE INDEX ON events (occurred_at)' -c 'VACUUM ANALYZE'
 PGOPTIONS='-c TimeZone=Asia/Kolkata' "${psql[@]}" -f doc/refresh.sql >/dev/null
 
