@@ -157,8 +157,8 @@ BEGIN
          GROUP BY 1, 2
     LOOP
         IF r.n = 0 OR r.nontrivial = 0 THEN
-            RAISE EXCEPTION '% oracle covered nothing for %%: % comparisons, % non-trivial',
-                oracle, r.fn, coalesce(' [' || r.variant || ']', ''), r.n, r.nontrivial;
+            RAISE EXCEPTION '% oracle covered nothing for %: % comparisons, % non-trivial',
+                oracle, r.fn || coalesce(' [' || r.variant || ']', ''), r.n, r.nontrivial;
         END IF;
     END LOOP;
 END $$;
