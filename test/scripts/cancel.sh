@@ -17,12 +17,11 @@ db=adoption_cancel_test
 limit="${ADOPTION_CANCEL_LIMIT:-1}"
 psql=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db")
 new_work
-new_db "$db"
+adoption_db "$db"
 
 # 2 M rows of 200,000 users over 700 days; per-day summaries; one summary of
 # them all (about 2 M distinct triples)
 "${psql[@]}" <<'SQL'
-CREATE EXTENSION adoption;
 CREATE TABLE ev AS
 SELECT (i::bigint * 7919 % 200000) AS user_id, date '2025-01-01' + i % 700 AS day,
        'feature_' || (i % 17) AS feature

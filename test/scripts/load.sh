@@ -17,10 +17,9 @@ seconds="${ADOPTION_LOAD_SECONDS:-60}"
 clients="${ADOPTION_LOAD_CLIENTS:-8}"
 psql=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db")
 new_work
-new_db "$db"
+adoption_db "$db"
 
 "${psql[@]}" <<'SQL'
-CREATE EXTENSION adoption;
 CREATE TABLE events (
     account_id  int NOT NULL,
     user_id     bigint NOT NULL,

@@ -47,6 +47,17 @@ LANGUAGE sql AS $$
         (-1, NULL, NULL, $2 + interval '24 hours');
 $$;
 
+-- events of the first five users, on the smallest feature, at each of times
+-- (times on both sides of a local midnight: the day depends on the zone)
+CREATE FUNCTION pg_temp.add_events_at(VARIADIC times timestamptz[]) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO events (account_id, user_id, feature, occurred_at)
+    SELECT u.account_id, u.user_id, f.feature, t.ts
+    FROM (SELECT account_id, user_id FROM users ORDER BY user_id LIMIT 5) u,
+         (SELECT min(feature) AS feature FROM events) f,
+         unnest($1) t(ts);
+$$;
+
 -- ------------------------------------------------------------------
 -- The oracles' view of the data, read from the events themselves in the
 -- session TimeZone:
@@ -161,4 +172,13 @@ BEGIN
                 oracle, r.fn || coalesce(' [' || r.variant || ']', ''), r.n, r.nontrivial;
         END IF;
     END LOOP;
+END $$;
+
+-- the comparisons an oracle made, per function (its log)
+CREATE FUNCTION pg_temp.results_summary()
+RETURNS TABLE (fn text, comparisons bigint, nontrivial bigint) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY
+    SELECT x.fn, count(*), count(*) FILTER (WHERE x.nontrivial)
+    FROM results x GROUP BY 1 ORDER BY 1;
 END $$;

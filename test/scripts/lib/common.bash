@@ -7,9 +7,9 @@
 #
 #   new_db NAME                    drops and creates the database NAME, which
 #                                  is dropped again when the script exits
-#   generated_db NAME SEED EVENTS  new_db NAME, holding the extension and the
-#                                  tables of data/generate.sql (EVENTS events,
-#                                  seed SEED)
+#   adoption_db NAME               new_db NAME, with the extension
+#   generated_db NAME SEED EVENTS  adoption_db NAME, holding the tables of
+#                                  data/generate.sql (EVENTS events, seed SEED)
 #   new_work                       a temporary directory in $work, removed
 #                                  when the script exits
 #   at_exit 'COMMAND'              one more command to run at exit
@@ -31,9 +31,13 @@ new_db() {
     at_exit "dropdb --if-exists '$1' >/dev/null 2>&1"
 }
 
-generated_db() {
+adoption_db() {
     new_db "$1"
     psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c 'CREATE EXTENSION adoption'
+}
+
+generated_db() {
+    adoption_db "$1"
     psql -X -q -v ON_ERROR_STOP=1 -d "$1" -v events="$3" -v seed="$2" -f data/generate.sql
 }
 
