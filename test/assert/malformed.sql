@@ -308,20 +308,40 @@ SELECT 1 AS still_alive;
 -- 22P03 (invalid_binary_representation) or accepted as a valid value
 -- whose send output is the input.
 -- ------------------------------------------------------------------
+CREATE TEMP TABLE recv_one (v activity);
+
+-- the bytes written with COPY and read back into recv_one (its only row):
+-- 'ok', or '<SQLSTATE> <message>' when activity_recv rejects them
+CREATE FUNCTION pg_temp.try_recv(bytes bytea) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    f   text := current_setting('adoption_test.fuzzfile');
+    st  text;
+    msg text;
+BEGIN
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', bytes, f);
+    TRUNCATE recv_one;
+    EXECUTE format('COPY recv_one FROM %L WITH (FORMAT binary)', f);
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    RETURN st || ' ' || msg;
+END $$;
+
 DO $$
 DECLARE
-    r record;
-    f text := current_setting('adoption_test.fuzzfile');
+    r   record;
+    res text;
 BEGIN
     IF (SELECT count(*) FROM parts WHERE sent IS DISTINCT FROM bytes) > 0 THEN
         RAISE NOTICE 'activity_send is not the stored bytes; the binary fuzz mutates the send output';
     END IF;
     -- sanity: the unmutated send output is read back unchanged
-    CREATE TEMP TABLE recv_one (v activity);
     FOR r IN SELECT * FROM parts LOOP
-        EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', r.sent, f);
-        TRUNCATE recv_one;
-        EXECUTE format('COPY recv_one FROM %L WITH (FORMAT binary)', f);
+        res := pg_temp.try_recv(r.sent);
+        IF res <> 'ok' THEN
+            RAISE EXCEPTION 'binary input of the send output of %: %', r.name, res;
+        END IF;
         IF (SELECT v::text FROM recv_one) IS DISTINCT FROM r.txt THEN
             RAISE EXCEPTION 'binary input of the send output of % gives %', r.name, (SELECT v::text FROM recv_one);
         END IF;
@@ -344,26 +364,24 @@ CREATE TEMP TABLE fuzz_bin (base text, what text, bytes bytea, r text);
 DO $$
 DECLARE
     m   record;
-    f   text := current_setting('adoption_test.fuzzfile');
     st  text;
     msg text;
     res text;
 BEGIN
     FOR m IN SELECT * FROM bin_mutants LOOP
-        EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', m.bytes, f);
-        BEGIN
-            TRUNCATE recv_one;
-            EXECUTE format('COPY recv_one FROM %L WITH (FORMAT binary)', f);
-            res := 'ok';
-            IF (SELECT activity_send(v) FROM recv_one) IS DISTINCT FROM m.bytes THEN
-                res := 'accepted, but its send output differs from the input';
-            ELSE
-                res := coalesce(pg_temp.check_value((SELECT v::text FROM recv_one)), 'ok');
-            END IF;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-            res := st || ' ' || msg;
-        END;
+        res := pg_temp.try_recv(m.bytes);
+        IF res = 'ok' THEN
+            BEGIN
+                IF (SELECT activity_send(v) FROM recv_one) IS DISTINCT FROM m.bytes THEN
+                    res := 'accepted, but its send output differs from the input';
+                ELSE
+                    res := coalesce(pg_temp.check_value((SELECT v::text FROM recv_one)), 'ok');
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+                res := st || ' ' || msg;
+            END;
+        END IF;
         INSERT INTO fuzz_bin VALUES (m.base, m.what, m.bytes, res);
     END LOOP;
 END $$;
@@ -457,11 +475,8 @@ INSERT INTO oversized VALUES
 
 DO $$
 DECLARE
-    m   record;
-    f   text := current_setting('adoption_test.fuzzfile');
-    st  text;
-    msg text;
-    res text;
+    m     record;
+    res   text;
     ntext int := 0;
     nbin  int := 0;
 BEGIN
@@ -474,15 +489,7 @@ BEGIN
         IF res NOT LIKE '22P02 %' THEN
             INSERT INTO failures VALUES ('oversized, as text, must give 22P02: ' || m.what, left(encode(m.bytes, 'hex'), 200), res);
         END IF;
-        EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', m.bytes, f);
-        BEGIN
-            TRUNCATE recv_one;
-            EXECUTE format('COPY recv_one FROM %L WITH (FORMAT binary)', f);
-            res := 'ok';
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-            res := st || ' ' || msg;
-        END;
+        res := pg_temp.try_recv(m.bytes);
         nbin := nbin + 1;
         IF res NOT LIKE '22P03 %' THEN
             INSERT INTO failures VALUES ('oversized, through COPY binary, must give 22P03: ' || m.what, left(encode(m.bytes, 'hex'), 200), res);
