@@ -343,7 +343,9 @@ SELECT count(*) AS "errors of class 42 (all statements)" FROM error WHERE sqlsta
 SQL
 
 # internal errors: run each again, verbose, and look where it was raised
-srcs="$(cd "$ROOT/src" && ls ./*.c | sed 's|^\./||' | paste -sd'|')"
+# (the extension's C files, in any folder under src/: a location names the
+# file alone)
+srcs="$(cd "$ROOT/src" && find . -name '*.c' -printf '%f\n' | sort | paste -sd'|')"
 psql -X -At -d "$logdb" -c "SELECT query FROM error WHERE sqlstate = 'XX000' OR msg ~* 'unexpected|cache lookup failed' ORDER BY t" \
     -R $'\x1e' -o "$work/internal.txt"
 ninternal=0
