@@ -33,7 +33,7 @@ import sys
 import psycopg
 from psycopg.types.json import Jsonb
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 # type OIDs a BI tool reads as plain columns
 PLAIN = {
