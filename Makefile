@@ -3,10 +3,12 @@ EXTENSION   = adoption
 EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" adoption.control)
 MODULE_big  = adoption
 OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c src/activity/*.c))
-# The install script of the current version is built from one source,
-# sql/$(EXTENSION).sql; the scripts of released versions and the update
-# scripts (sql/$(EXTENSION)--OLD.sql, sql/$(EXTENSION)--OLD--NEW.sql) are
-# committed and never edited again
+# sql/ holds the extension's scripts only.  The install script of the
+# current version is built from one source, sql/$(EXTENSION).sql; the base
+# install script of the first release (sql/$(EXTENSION)--0.1.0.sql) and the
+# update scripts (sql/$(EXTENSION)--OLD--NEW.sql) are committed and never
+# edited again.  Every other released version installs as the base script
+# plus the update steps up to it (CREATE EXTENSION ... VERSION finds the path)
 DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 # -Wextra on top of PGXS's -Wall (the build must be free of both), with the
@@ -22,9 +24,12 @@ PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS  += -fvisibility=hidden
 PG_CPPFLAGS += -D'PGDLLEXPORT=__attribute__((visibility("default")))'
 
-# pg_regress inputs are sql/NAME.sql, expected output expected/NAME.out
-REGRESS      = $(sort $(filter-out $(EXTENSION) $(EXTENSION)--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
-REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+# pg_regress inputs are test/regress/sql/NAME.sql, expected output
+# test/regress/expected/NAME.out (results/ and regression.diffs are written
+# at the top, pg_regress's default output directory; there must be no
+# top-level expected/: PostgreSQL 15's pg_regress looks there first)
+REGRESS      = $(sort $(patsubst test/regress/sql/%.sql,%,$(wildcard test/regress/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test/regress --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -1,4 +1,4 @@
--- bench/core.sql: the core figures, on the events table of bench/generate.sql
+-- bench/core.sql: the core figures, on the events table of data/generate.sql
 --
 --   psql -v ON_ERROR_STOP=1 [-v reps=3] -f bench/core.sql
 --
@@ -35,16 +35,7 @@ INSERT INTO q VALUES
               + sum(first_day(s.act) - date '2000-01-01') + sum(last_day(s.act) - date '2000-01-01')
             FROM bench_summaries s JOIN accounts a USING (account_id)$q$);
 
-CREATE TEMP TABLE t(name text, rep int, secs float8);
-DO $$
-DECLARE r record; i int;
-BEGIN
-    FOR i IN 1 .. current_setting('bench.reps')::int LOOP
-        FOR r IN SELECT * FROM q ORDER BY name LOOP
-            INSERT INTO t VALUES (r.name, i, pg_temp.secs(r.sql));
-        END LOOP;
-    END LOOP;
-END $$;
+CREATE TEMP TABLE t AS SELECT * FROM pg_temp.time_named('q');
 
 CREATE TEMP TABLE m AS
 SELECT name, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median FROM t GROUP BY name;

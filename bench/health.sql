@@ -55,17 +55,8 @@ BEGIN
     END IF;
 END $$;
 
-CREATE TEMP TABLE ht(name text, rep int, secs float8);
-DO $$
-DECLARE r record; i int;
-BEGIN
-    FOR i IN 1 .. current_setting('bench.reps')::int LOOP
-        FOR r IN SELECT * FROM hq ORDER BY name LOOP
-            INSERT INTO ht VALUES (r.name, i,
-                pg_temp.secs(format('SELECT sum(score) FROM (%s) x', r.sql)));
-        END LOOP;
-    END LOOP;
-END $$;
+CREATE TEMP TABLE ht AS
+SELECT * FROM pg_temp.time_named('hq', 'SELECT sum(score) FROM (%s) x');
 
 \echo
 \echo 'health scores of' :rows 'signal rows, one model (serial, median of' :reps 'runs; scores checked equal first)'

@@ -1,6 +1,7 @@
 -- bench/retention.sql: 30/60/90-day retention (30-day brackets) for every
 -- feature, as of the last day of the data, product-wide:
---   sql        the plain-SQL formulation of SPEC 2.5 over raw events
+--   sql        the plain-SQL formulation of retention's definition
+--              (doc/reference.md) over raw events
 --   sql_arrays plain SQL in one pass: the days of each (user, feature)
 --              gathered into an array with its first day, then one unnest
 --              per (user, feature)

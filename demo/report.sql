@@ -1,5 +1,5 @@
 -- demo/report.sql: an adoption report over the generated sample data
--- (bench/generate.sql), as of its last day, 2026-06-30, for the terminal.
+-- (data/generate.sql), as of its last day, 2026-06-30, for the terminal.
 -- demo/report_html.sql writes the same report as a web page.
 \ir prepare.sql
 \pset footer off

@@ -5,7 +5,7 @@
 --
 -- Plain HTML, CSS and inline SVG charts, drawn here from the report's
 -- numbers (demo/prepare.sql); no script, nothing fetched from a network.
--- Every figure the test (test/report_html.sh) compares with SQL carries a
+-- Every figure the test (test/scripts/report_html.sh) compares with SQL carries a
 -- data-k attribute naming it.
 \ir prepare.sql
 \pset format unaligned

@@ -26,7 +26,7 @@
 --     inclusive.  Only the days a query needs are rolled up.
 --
 -- Each query is preceded by `-- name:` and `-- params:` lines; the test
--- suite (test/dashboards.sh) runs every one of them through psycopg 3 with
+-- suite (test/scripts/dashboards.sh) runs every one of them through psycopg 3 with
 -- bound parameters and checks the numbers against plain SQL over the raw
 -- events.
 

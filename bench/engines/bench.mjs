@@ -3,7 +3,7 @@
 //   node bench.mjs <events.tsv> <accounts.tsv> <clickhouse http port>
 //
 // Expects the PG* environment of a database holding the extension, the
-// tables of bench/generate.sql, bench_daily and bench_day, a ClickHouse server on the
+// tables of data/generate.sql, bench_daily and bench_day, a ClickHouse server on the
 // given port holding the same events and accounts, and BENCH_REPS (default 3).
 // Loads the files into an in-memory DuckDB database, computes the reference
 // numbers with the extension from raw events in PostgreSQL, checks that every

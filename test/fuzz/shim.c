@@ -220,50 +220,28 @@ errcode(int sqlerrcode)
 	return 0;
 }
 
-int
-errmsg(const char *fmt,...)
-{
-	va_list		args;
-
-	va_start(args, fmt);
-	format_into(shim_error.message, sizeof(shim_error.message), fmt, args);
-	va_end(args);
-	return 0;
+/*
+ * errmsg, errmsg_internal, errdetail and errhint: the message formatted
+ * into dst (the hint is formatted, to check its format, and dropped)
+ */
+#define SHIM_FORMAT_FUNCTION(name, dst) \
+int \
+name(const char *fmt,...) \
+{ \
+	va_list		args; \
+\
+	va_start(args, fmt); \
+	format_into((dst), sizeof(dst), fmt, args); \
+	va_end(args); \
+	return 0; \
 }
 
-int
-errmsg_internal(const char *fmt,...)
-{
-	va_list		args;
+static char shim_hint[256];
 
-	va_start(args, fmt);
-	format_into(shim_error.message, sizeof(shim_error.message), fmt, args);
-	va_end(args);
-	return 0;
-}
-
-int
-errdetail(const char *fmt,...)
-{
-	va_list		args;
-
-	va_start(args, fmt);
-	format_into(shim_error.detail, sizeof(shim_error.detail), fmt, args);
-	va_end(args);
-	return 0;
-}
-
-int
-errhint(const char *fmt,...)
-{
-	char		hint[256];
-	va_list		args;
-
-	va_start(args, fmt);
-	format_into(hint, sizeof(hint), fmt, args);
-	va_end(args);
-	return 0;
-}
+SHIM_FORMAT_FUNCTION(errmsg, shim_error.message)
+SHIM_FORMAT_FUNCTION(errmsg_internal, shim_error.message)
+SHIM_FORMAT_FUNCTION(errdetail, shim_error.detail)
+SHIM_FORMAT_FUNCTION(errhint, shim_hint)
 
 void
 errfinish(const char *filename, int lineno, const char *funcname)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# bench: the benchmark's SQL scripts still run and every comparison in them
+# still agrees, at a tiny scale (no timing is looked at).
+#
+# In a fresh database of the cluster named by the PG* environment (test/run
+# provides a throw-away one): the extension, ADOPTION_BENCH_EVENTS generated
+# events (default 30000, seed 1), then bench/core.sql, retention.sql,
+# report.sql, triangle.sql, parallel.sql, health.sql (10,000 rows),
+# memory.sql and summary.sql with one repetition each.  Each script raises
+# an error when a formulation disagrees with plain SQL (or the parallel plan
+# with the serial one).  The session TimeZone is not UTC, so the plain SQL's
+# day, week and month boundaries are checked against the extension's in a
+# zone where they differ from UTC.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. test/scripts/lib/common.bash
+
+EVENTS="${ADOPTION_BENCH_EVENTS:-30000}"
+db="adoption_bench_test_$$"
+psql=(psql -X -v ON_ERROR_STOP=1 -d "$db")
+generated_db "$db" 1 "$EVENTS"
+"${psql[@]}" -q -c 'VACUUM ANALYZE'
+
+export PGTZ=Asia/Kolkata
+"${psql[@]}" -v reps=1 -f bench/core.sql
+"${psql[@]}" -v reps=1 -f bench/retention.sql
+"${psql[@]}" -v reps=1 -f bench/report.sql
+"${psql[@]}" -v reps=1 -f bench/triangle.sql
+"${psql[@]}" -v reps=1 -f bench/parallel.sql
+"${psql[@]}" -v reps=1 -v rows=10000 -f bench/health.sql
+"${psql[@]}" -f bench/memory.sql
+"${psql[@]}" -f bench/summary.sql
+
+# every comparison recorded its rows
+"${psql[@]}" -At -c "SELECT count(*) FROM bench_results" | grep -qx 24
+echo "bench scripts: every comparison agreed"
