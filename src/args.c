@@ -23,7 +23,7 @@ arg_activity(FunctionCallInfo fcinfo, ActivityView *v)
 {
 	if (PG_ARGISNULL(0))
 		return false;
-	activity_view_init(v, PG_GETARG_ACTIVITY(0));
+	activity_view_init(v, activity_detoast_arg(fcinfo, 0));
 	return true;
 }
 

@@ -143,4 +143,10 @@ extern struct varlena *activity_detoast(Datum d);
 
 #define PG_GETARG_ACTIVITY(n)	activity_detoast(PG_GETARG_DATUM(n))
 
+/*
+ * the same for an accessor's argument: a TOAST value is fetched once per
+ * query, however many accessors of the query read it (detoast.c)
+ */
+extern struct varlena *activity_detoast_arg(FunctionCallInfo fcinfo, int argno);
+
 #endif							/* ADOPTION_ACTIVITY_READER_H */
