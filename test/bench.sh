@@ -20,6 +20,12 @@ psql=(psql -X -v ON_ERROR_STOP=1 -d "$db")
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
+# the benchmark's plain SQL uses bit_count (PostgreSQL 14)
+v="$(psql -X -At -d postgres -c 'SHOW server_version_num')"
+if [[ $v -lt 140000 ]]; then
+    echo "SKIP test/bench.sh: the benchmark's plain SQL needs PostgreSQL 14 or later (bit_count); this server is $v"
+    exit 0
+fi
 createdb "$db"
 "${psql[@]}" -q -c 'CREATE EXTENSION adoption'
 "${psql[@]}" -q -v events="$EVENTS" -v seed=1 -f bench/generate.sql
