@@ -49,6 +49,11 @@ if [[ "$("${q[@]}" -d "$crondb" -c "SELECT count(*) FROM pg_extension WHERE extn
     created_ext=1
 fi
 "${q[@]}" -d "$crondb" -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_cron'" | sed 's/^/pg_cron version /'
+# cron.schedule_in_database is new in pg_cron 1.4 (Debian 11 ships 1.3)
+if [[ "$("${q[@]}" -d "$crondb" -c "SELECT count(*) = 0 FROM pg_proc WHERE proname = 'schedule_in_database' AND pronamespace = 'cron'::regnamespace")" == t ]]; then
+    echo "SKIP test/scripts/refresh_cron.sh: needs pg_cron 1.4 or later (cron.schedule_in_database); this server has $("${q[@]}" -d "$crondb" -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_cron'")"
+    exit 0
+fi
 
 createdb "$db"
 psql=("${q[@]}" -d "$db")
