@@ -58,3 +58,51 @@ SELECT to_char(cohort, 'YYYY-MM') AS cohort, max(users) AS users,
        max(CASE period WHEN 4 THEN to_char(100 * rate, '990') || ' %' END) AS "m4",
        max(CASE period WHEN 5 THEN to_char(100 * rate, '990') || ' %' END) AS "m5"
 FROM triangle_report GROUP BY cohort ORDER BY cohort;
+
+\echo
+\echo '== Users to call: the red account with the most seats, as of 2026-06-30'
+\echo '   its users with no activity in the last 14 days (user_activity), longest'
+\echo '   silence first, then the seats never used (the roster LEFT JOIN user_activity)'
+SELECT count(*) > 0 AS have_red FROM account_report WHERE grade = 'red' \gset
+\if :have_red
+SELECT account_id AS red_account FROM account_report WHERE grade = 'red'
+ORDER BY seats DESC, account_id LIMIT 1 \gset
+SELECT account_id AS account, segment, seats, active, round(score::numeric) AS score, weak
+FROM account_report WHERE account_id = :red_account;
+SELECT u.user_id AS "user", r.role, r.department, u.first_day, u.last_day,
+       :as_of::date - u.last_day AS quiet_days
+FROM summary s
+CROSS JOIN LATERAL user_activity(s.act, :as_of, 14) u
+LEFT JOIN users r ON r.user_id::text = u.user_id
+WHERE s.account_id = :red_account AND u.active_days = 0
+ORDER BY u.last_day, u.user_id
+LIMIT 15;
+SELECT r.user_id AS "never used", r.role, r.department, r.invited_at::date AS invited
+FROM users r
+LEFT JOIN (SELECT u.user_id FROM summary s, user_activity(s.act, :as_of) u
+           WHERE s.account_id = :red_account) a ON a.user_id = r.user_id::text
+WHERE r.account_id = :red_account AND a.user_id IS NULL
+ORDER BY r.user_id
+LIMIT 15;
+\else
+\echo '  (no red account)'
+\endif
+
+-- the alerts of doc/alerts.sql, when demo/run has set them up
+SELECT to_regclass('adoption_alerts') IS NOT NULL AS have_alerts \gset
+\if :have_alerts
+\echo
+\echo '== Alerts a scheduled refresh raises (doc/alerts.sql) for 2026-06-24 .. 2026-06-30'
+\echo '   one row per onset; each was announced with NOTIFY adoption_alerts'
+CREATE TEMP TABLE demo_alerts AS SELECT * FROM adoption_raise_alerts('2026-06-24', :as_of);
+SELECT kind, count(*) AS alerts, count(DISTINCT account_id) AS accounts
+FROM demo_alerts GROUP BY kind ORDER BY kind;
+SELECT day, kind, account_id AS account, nullif(feature, '') AS feature,
+       nullif(subject, '') AS champion, round(value::numeric, 2) AS value,
+       round(threshold::numeric, 2) AS threshold
+FROM demo_alerts ORDER BY day DESC, kind, account_id, feature LIMIT 20;
+\pset tuples_only on
+SELECT format('  the same refresh run again raises %s new alerts', count(*))
+FROM adoption_raise_alerts('2026-06-24', :as_of);
+\pset tuples_only off
+\endif

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# alerts: the alerts recipe of doc/alerts.sql with real listening clients.
+#
+# In a database of its own (generated data, ADOPTION_ALERTS_EVENTS events,
+# default 50000; the per-day summaries of doc/refresh.sql and the objects
+# of doc/alerts.sql), runs test/scripts/alerts.py with Debian's psycopg 3
+# (python3-psycopg): a client that LISTENs receives exactly the alerts each
+# run inserts, which are exactly the new onsets an independent computation
+# finds; nothing on a second run over the same data; the right ones after
+# late events; no duplicate when two sessions raise alerts at once.  Runs
+# against the cluster named by the PG* environment (test/run provides a
+# throw-away one).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+bash test/install-deps python3-psycopg
+
+EVENTS="${ADOPTION_ALERTS_EVENTS:-50000}"
+db="adoption_alerts_test_$$"
+psql=(psql -X -q -v ON_ERROR_STOP=1 -d "$db")
+cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+createdb "$db"
+"${psql[@]}" -c 'CREATE EXTENSION adoption'
+"${psql[@]}" -v events="$EVENTS" -v seed=5 -f data/generate.sql
+"${psql[@]}" -c 'CREATE INDEX ON events (occurred_at)'
+# the refresh and the alerts run in a session whose TimeZone is not UTC
+PGOPTIONS='-c TimeZone=America/Los_Angeles' "${psql[@]}" -f doc/refresh.sql >/dev/null
+PGOPTIONS='-c TimeZone=America/Los_Angeles' "${psql[@]}" -f doc/alerts.sql >/dev/null
+"${psql[@]}" -c 'VACUUM ANALYZE'
+
+PGOPTIONS='-c TimeZone=America/Los_Angeles' /usr/bin/python3 test/scripts/alerts.py "dbname=$db"
