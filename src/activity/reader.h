@@ -145,7 +145,7 @@ extern struct varlena *activity_detoast(Datum d);
 
 /*
  * the same for an accessor's argument: a TOAST value is fetched once per
- * query, however many accessors of the query read it (detoast.c)
+ * query, however many accessors of the query read it (src/detoast.c)
  */
 extern struct varlena *activity_detoast_arg(FunctionCallInfo fcinfo, int argno);
 
