@@ -61,37 +61,37 @@ VACUUM ANALYZE bench_account_summary;
 INSERT INTO bq VALUES
 -- AUC: the scores counted per distinct value, each positive beating the
 -- negatives of the lower values and tying those of its own
-('auc', 'sql_window', 'plain SQL', $q$
+('score_auc', 'sql_window', 'plain SQL', $q$
 WITH c AS (SELECT score, count(*) FILTER (WHERE y) AS p, count(*) FILTER (WHERE NOT y) AS n
            FROM bench_auc GROUP BY score),
 r AS (SELECT p, n, coalesce(sum(n) OVER (ORDER BY score ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below
       FROM c)
 SELECT round(((sum(p * below) + sum(p * n) / 2.0) / (sum(p) * sum(n)))::numeric, 12) AS auc FROM r$q$, 1),
-('auc', 'sql_ranks', 'plain SQL (ranks)', $q$
+('score_auc', 'sql_ranks', 'plain SQL (ranks)', $q$
 WITH r AS (SELECT y, rank() OVER (ORDER BY score) AS lo, count(*) OVER (PARTITION BY score) AS c FROM bench_auc)
 SELECT round(((sum(CASE WHEN y THEN lo + (c - 1) / 2.0 END) - count(*) FILTER (WHERE y) * (count(*) FILTER (WHERE y) + 1) / 2.0)
               / (count(*) FILTER (WHERE y) * count(*) FILTER (WHERE NOT y)))::numeric, 12) AS auc FROM r$q$, 2),
-('auc', 'extension', 'extension', $q$
+('score_auc', 'extension', 'extension', $q$
 SELECT round(score_auc(score, y)::numeric, 12) AS auc FROM bench_auc$q$, 3),
-('auc_fine', 'sql_window', 'plain SQL', $q$
+('score_auc, distinct scores', 'sql_window', 'plain SQL', $q$
 WITH c AS (SELECT score, count(*) FILTER (WHERE y) AS p, count(*) FILTER (WHERE NOT y) AS n
            FROM bench_auc_fine GROUP BY score),
 r AS (SELECT p, n, coalesce(sum(n) OVER (ORDER BY score ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below
       FROM c)
 SELECT round(((sum(p * below) + sum(p * n) / 2.0) / (sum(p) * sum(n)))::numeric, 12) AS auc FROM r$q$, 1),
-('auc_fine', 'sql_ranks', 'plain SQL (ranks)', $q$
+('score_auc, distinct scores', 'sql_ranks', 'plain SQL (ranks)', $q$
 WITH r AS (SELECT y, rank() OVER (ORDER BY score) AS lo, count(*) OVER (PARTITION BY score) AS c FROM bench_auc_fine)
 SELECT round(((sum(CASE WHEN y THEN lo + (c - 1) / 2.0 END) - count(*) FILTER (WHERE y) * (count(*) FILTER (WHERE y) + 1) / 2.0)
               / (count(*) FILTER (WHERE y) * count(*) FILTER (WHERE NOT y)))::numeric, 12) AS auc FROM r$q$, 2),
-('auc_fine', 'extension', 'extension', $q$
+('score_auc, distinct scores', 'extension', 'extension', $q$
 SELECT round(score_auc(score, y)::numeric, 12) AS auc FROM bench_auc_fine$q$, 3),
 -- fitting against scoring
-('fit', 'score', 'health_score', format($q$
+('health_fit vs health_score', 'score', 'health_score', format($q$
 SELECT round(sum(health_score(signals, %L))::numeric, 0) AS x FROM bench_fit_rows$q$, :'model'), 1),
-('fit', 'fit', 'health_fit', format($q$
+('health_fit vs health_score', 'fit', 'health_fit', format($q$
 SELECT health_fit(signals, y, %L) AS x FROM bench_fit_rows$q$, :'model'), 2),
 -- backtest signals
-('backtest', 'sql', 'plain SQL on raw events', $q$
+('backtest signals, 52 weeks', 'sql', 'plain SQL on raw events', $q$
 WITH ud AS (SELECT DISTINCT account_id, user_id, occurred_at::date AS d FROM events),
 x AS (SELECT ud.account_id, w.week_end,
              count(DISTINCT ud.user_id) FILTER (WHERE ud.d > w.week_end - 30) AS mau,
@@ -106,31 +106,34 @@ SELECT a.account_id, w.week_end,
 FROM accounts a JOIN (SELECT DISTINCT account_id FROM events) e USING (account_id)
 CROSS JOIN bench_weeks w
 LEFT JOIN x ON x.account_id = a.account_id AND x.week_end = w.week_end$q$, 1),
-('backtest', 'extension', 'extension, stored summaries', $q$
+('backtest signals, 52 weeks', 'extension', 'extension, stored summaries', $q$
 SELECT a.account_id, w.week_end,
        round(adoption_rate(s.act, a.seats, as_of => w.week_end)::numeric, 9) AS adoption_rate,
        round(stickiness(s.act, as_of => w.week_end)::numeric, 9) AS dau_mau,
        round(usage_trend(s.act, as_of => w.week_end)::numeric, 9) AS trend
 FROM accounts a JOIN bench_account_summary s USING (account_id) CROSS JOIN bench_weeks w$q$, 2);
 
-SELECT pg_temp.check_equal('auc');
-SELECT pg_temp.check_equal('auc_fine');
-SELECT pg_temp.check_equal('backtest');
+SELECT pg_temp.check_equal('score_auc');
+SELECT pg_temp.check_equal('score_auc, distinct scores');
+SELECT pg_temp.check_equal('backtest signals, 52 weeks');
 -- the fit is checked by test/health_fit_oracle.sql; here it must run
 SELECT (SELECT health_fit(signals, y, :'model') FROM bench_fit_rows) -> 'fit' AS fit \gset
 \echo 'fit of' :rows 'rows:' :fit
 
 \o /dev/null
-SELECT pg_temp.time_queries(ARRAY['auc', 'auc_fine', 'fit', 'backtest'], :reps);
+SELECT pg_temp.time_queries(ARRAY['score_auc', 'score_auc, distinct scores', 'health_fit vs health_score', 'backtest signals, 52 weeks'], :reps);
 \o
 
 \echo
 \echo 'score_auc over' :rows 'scores (auc:' :distinct_scores 'distinct values; auc_fine: nearly all distinct), health_fit over' :rows 'rows; backtest signals of every account at 52 week ends (serial, median of' :reps 'runs)'
 SELECT metric, source, round(median::numeric, 3) AS seconds, round((1 / speedup)::numeric, 3) AS vs_reference,
        round(speedup::numeric, 2) AS speedup
-FROM bm WHERE metric IN ('auc', 'auc_fine', 'fit', 'backtest') ORDER BY metric, ord;
+FROM bm WHERE metric IN ('score_auc', 'score_auc, distinct scores', 'health_fit vs health_score', 'backtest signals, 52 weeks') ORDER BY metric, ord;
 \o /dev/null
-SELECT pg_temp.record('auc'), pg_temp.record('auc_fine'), pg_temp.record('fit'), pg_temp.record('backtest');
+SELECT pg_temp.record('score_auc'), pg_temp.record('score_auc, distinct scores'), pg_temp.record('backtest signals, 52 weeks'),
+       pg_temp.figure(format('health_fit / health_score time, %s rows of 4 components', :rows),
+                      (SELECT round((1 / speedup)::numeric, 2)::text FROM bm
+                        WHERE metric = 'health_fit vs health_score' AND name = 'fit'));
 \o
 DROP TABLE bench_fit_rows;
 DROP TABLE bench_auc;
