@@ -357,7 +357,7 @@ RESET max_parallel_workers_per_gather;
 -- ------------------------------------------------------------------
 CREATE AGGREGATE pg_temp.fit_state(jsonb, boolean, jsonb) (
     SFUNC = health_fit_trans, STYPE = health_sample, COMBINEFUNC = health_fit_combine);
-CREATE TABLE states AS
+CREATE TABLE fit_states AS
 SELECT r.set, pg_temp.fit_state(signals, y, m.model) AS st FROM rows r JOIN models m USING (set) GROUP BY r.set;
 DO $$
 DECLARE
@@ -367,13 +367,13 @@ DECLARE
     c text;
     bad int := 0;
 BEGIN
-    IF EXISTS (SELECT 1 FROM states WHERE st::text::health_sample::text <> st::text) THEN
+    IF EXISTS (SELECT 1 FROM fit_states WHERE st::text::health_sample::text <> st::text) THEN
         RAISE EXCEPTION 'text form does not round-trip';
     END IF;
-    IF EXISTS (SELECT 1 FROM states WHERE health_fit_final(st::text::health_sample) <> health_fit_final(st)) THEN
+    IF EXISTS (SELECT 1 FROM fit_states WHERE health_fit_final(st::text::health_sample) <> health_fit_final(st)) THEN
         RAISE EXCEPTION 'a state read from text fits differently';
     END IF;
-    SELECT st::text INTO src FROM states WHERE set = 4;
+    SELECT st::text INTO src FROM fit_states WHERE set = 4;
     FOR i IN 1 .. 400 LOOP
         FOREACH c IN ARRAY ARRAY['A', '/', '=', 'z'] LOOP
             t := overlay(src placing c from i for 1);
@@ -389,8 +389,8 @@ BEGIN
             bad := bad + 1;
         END;
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['', '1:', '1:AAAA', (SELECT st::text FROM states WHERE set = 1) || 'AAAA',
-                             replace((SELECT st::text FROM states WHERE set = 1), '1:AQI', '1:AQE')] LOOP
+    FOREACH t IN ARRAY ARRAY['', '1:', '1:AAAA', (SELECT st::text FROM fit_states WHERE set = 1) || 'AAAA',
+                             replace((SELECT st::text FROM fit_states WHERE set = 1), '1:AQI', '1:AQE')] LOOP
         BEGIN
             PERFORM t::health_sample;
             RAISE EXCEPTION 'malformed text accepted: %', t;
