@@ -9,6 +9,7 @@
 --   users(user_id bigint primary key, account_id bigint, role text,
 --         department text, invited_at timestamptz)
 --   events(account_id bigint, user_id bigint, feature text, occurred_at timestamptz)
+--   contracts(account_id bigint primary key, started_on date, ended_on date)
 --
 -- with about N events (within a few per cent from N = 10000 on), and
 -- prints a one-line summary.  The same N and seed give the same rows, in the
@@ -430,7 +431,7 @@ SELECT coalesce(:gen_events / nullif(sum(intensity), 0), 0) AS gen_scale FROM ge
 -- The tables.  accounts and users come straight from the above.
 -- ---------------------------------------------------------------------------
 SELECT format('DROP TABLE IF EXISTS %I.%I', current_schema(), t)
-FROM unnest(ARRAY['events', 'users', 'accounts']) AS t
+FROM unnest(ARRAY['events', 'users', 'accounts', 'contracts']) AS t
 \gexec
 
 CREATE TABLE accounts (
@@ -522,9 +523,34 @@ FROM (
 WHERE ts >= :gen_epoch0 AND ts < :gen_epoch0 + :gen_days * 86400::bigint
 ORDER BY 4, 2, 3 NULLS FIRST;    -- occurred_at, user_id, feature
 
+-- ---------------------------------------------------------------------------
+-- Contracts: the observable churn, one row per account.  ended_on is the day
+-- the contract ended, NULL while it runs: for an account that churns in the
+-- window, its churn day (all its activity stops then); for a declining
+-- account whose usage faded out, the day after its last event, when that
+-- event is at least 90 days before the window's end.  Read from the rows
+-- above only: accounts, users and events are what they were without it.
+-- ---------------------------------------------------------------------------
+CREATE TABLE contracts (
+    account_id bigint PRIMARY KEY,
+    started_on date,
+    ended_on   date
+);
+INSERT INTO contracts
+SELECT a.account_id, date :'gen_t0' + a.signed_day,
+       CASE WHEN a.churn_day < :gen_days THEN date :'gen_t0' + a.churn_day
+            WHEN a.decline_day IS NOT NULL
+                 AND l.last_day < date :'gen_t0' + (:gen_days - 90) THEN l.last_day + 1
+       END
+FROM gen_account a
+LEFT JOIN (SELECT account_id, max((occurred_at AT TIME ZONE 'UTC')::date) AS last_day
+           FROM events GROUP BY account_id) l USING (account_id)
+ORDER BY a.account_id;
+
 ANALYZE accounts;
 ANALYZE users;
 ANALYZE events;
+ANALYZE contracts;
 
 DROP TABLE pg_temp.gen_ud;
 DROP TABLE pg_temp.gen_mix;

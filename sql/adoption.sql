@@ -517,3 +517,103 @@ CREATE FUNCTION @extschema@.user_activity(act @extschema@.activity, as_of date D
     ROWS 100;
 COMMENT ON FUNCTION @extschema@.user_activity(@extschema@.activity, date, integer) IS
 'One row per user with activity up to as_of, in the summary''s user order: first and last active day up to as_of, active days and distinct non-NULL features in the window (0 when not active in it)';
+-- Evaluating and fitting health models: score_auc, health_fit
+-- ------------------------------------------------------------------
+
+CREATE TYPE @extschema@.score_sample;
+CREATE FUNCTION @extschema@.score_sample_in(cstring) RETURNS @extschema@.score_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE FUNCTION @extschema@.score_sample_out(@extschema@.score_sample) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE FUNCTION @extschema@.score_sample_recv(internal) RETURNS @extschema@.score_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE FUNCTION @extschema@.score_sample_send(@extschema@.score_sample) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE TYPE @extschema@.score_sample (
+    INPUT = @extschema@.score_sample_in,
+    OUTPUT = @extschema@.score_sample_out,
+    RECEIVE = @extschema@.score_sample_recv,
+    SEND = @extschema@.score_sample_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.score_sample IS
+'State of score_auc: every (score, outcome) row of a group (text form: format version and base64 of the stored bytes)';
+COMMENT ON FUNCTION @extschema@.score_sample_in(cstring) IS 'Text input of score_sample';
+COMMENT ON FUNCTION @extschema@.score_sample_out(@extschema@.score_sample) IS 'Text output of score_sample';
+COMMENT ON FUNCTION @extschema@.score_sample_recv(internal) IS 'Binary input of score_sample';
+COMMENT ON FUNCTION @extschema@.score_sample_send(@extschema@.score_sample) IS 'Binary output of score_sample';
+
+CREATE FUNCTION @extschema@.score_auc_trans(@extschema@.score_sample, float8, boolean)
+    RETURNS @extschema@.score_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 2;
+COMMENT ON FUNCTION @extschema@.score_auc_trans(@extschema@.score_sample, float8, boolean) IS
+'Transition function of score_auc (aggregate use only)';
+CREATE FUNCTION @extschema@.score_auc_combine(@extschema@.score_sample, @extschema@.score_sample)
+    RETURNS @extschema@.score_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100;
+COMMENT ON FUNCTION @extschema@.score_auc_combine(@extschema@.score_sample, @extschema@.score_sample) IS
+'Combine function of score_auc (aggregate use only)';
+CREATE FUNCTION @extschema@.score_auc_final(@extschema@.score_sample)
+    RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION @extschema@.score_auc_final(@extschema@.score_sample) IS
+'Final function of score_auc: the exact ROC AUC of the sample';
+CREATE AGGREGATE @extschema@.score_auc(score float8, outcome boolean) (
+    SFUNC = @extschema@.score_auc_trans,
+    STYPE = @extschema@.score_sample,
+    COMBINEFUNC = @extschema@.score_auc_combine,
+    FINALFUNC = @extschema@.score_auc_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.score_auc(float8, boolean) IS
+'Exact ROC AUC: the probability that a row with a true outcome has a higher score than one with a false outcome, ties counting one half (Mann-Whitney U / (positives x negatives)); NULL without both outcomes';
+
+CREATE TYPE @extschema@.health_sample;
+CREATE FUNCTION @extschema@.health_sample_in(cstring) RETURNS @extschema@.health_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE FUNCTION @extschema@.health_sample_out(@extschema@.health_sample) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE FUNCTION @extschema@.health_sample_recv(internal) RETURNS @extschema@.health_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE FUNCTION @extschema@.health_sample_send(@extschema@.health_sample) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50;
+CREATE TYPE @extschema@.health_sample (
+    INPUT = @extschema@.health_sample_in,
+    OUTPUT = @extschema@.health_sample_out,
+    RECEIVE = @extschema@.health_sample_recv,
+    SEND = @extschema@.health_sample_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.health_sample IS
+'State of health_fit: the model and, per row, each component''s score as a fraction (NaN when missing) and the outcome (text form: format version and base64 of the stored bytes)';
+COMMENT ON FUNCTION @extschema@.health_sample_in(cstring) IS 'Text input of health_sample';
+COMMENT ON FUNCTION @extschema@.health_sample_out(@extschema@.health_sample) IS 'Text output of health_sample';
+COMMENT ON FUNCTION @extschema@.health_sample_recv(internal) IS 'Binary input of health_sample';
+COMMENT ON FUNCTION @extschema@.health_sample_send(@extschema@.health_sample) IS 'Binary output of health_sample';
+
+CREATE FUNCTION @extschema@.health_fit_trans(@extschema@.health_sample, jsonb, boolean, jsonb)
+    RETURNS @extschema@.health_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 20;
+COMMENT ON FUNCTION @extschema@.health_fit_trans(@extschema@.health_sample, jsonb, boolean, jsonb) IS
+'Transition function of health_fit (aggregate use only)';
+CREATE FUNCTION @extschema@.health_fit_combine(@extschema@.health_sample, @extschema@.health_sample)
+    RETURNS @extschema@.health_sample
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100;
+COMMENT ON FUNCTION @extschema@.health_fit_combine(@extschema@.health_sample, @extschema@.health_sample) IS
+'Combine function of health_fit (aggregate use only)';
+CREATE FUNCTION @extschema@.health_fit_final(@extschema@.health_sample)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION @extschema@.health_fit_final(@extschema@.health_sample) IS
+'Final function of health_fit: the penalised logistic fit and the refitted model';
+CREATE AGGREGATE @extschema@.health_fit(signals jsonb, outcome boolean, model jsonb) (
+    SFUNC = @extschema@.health_fit_trans,
+    STYPE = @extschema@.health_sample,
+    COMBINEFUNC = @extschema@.health_fit_combine,
+    FINALFUNC = @extschema@.health_fit_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.health_fit(jsonb, boolean, jsonb) IS
+'The model with its component weights refitted by L2-penalised logistic regression (fit.l2, default 1) of the outcome on the component scores, and a "fit" object (rows, positives, l2, intercept, coefficients, auc, iterations)';

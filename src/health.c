@@ -20,38 +20,11 @@
 
 #include "args.h"
 #include "compat.h"
+#include "health.h"
 
 PG_FUNCTION_INFO_V1(health_score);
 PG_FUNCTION_INFO_V1(health_grade);
 PG_FUNCTION_INFO_V1(health_breakdown);
-
-typedef enum MissingPolicy
-{
-	MISSING_SKIP,
-	MISSING_ZERO,
-	MISSING_ERROR
-} MissingPolicy;
-
-typedef struct Component
-{
-	char	   *name;
-	double		weight;
-	double		red;
-	double		green;
-} Component;
-
-typedef struct HealthModel
-{
-	int			n;
-	Component  *c;
-	double		grade_red;
-	double		grade_green;
-	MissingPolicy missing;
-	/* the model's bytes, to recognise it on the next call */
-	Size		len;
-	char	   *bytes;
-	MemoryContext cxt;			/* holds all of the above */
-} HealthModel;
 
 static void
 bad_model(const char *component, const char *problem)
@@ -257,8 +230,8 @@ cmp_component(const void *a, const void *b)
 	return strcmp(((const Component *) a)->name, ((const Component *) b)->name);
 }
 
-static void
-parse_model(HealthModel *m, Jsonb *model)
+void
+health_parse_model(HealthModel *m, Jsonb *model)
 {
 	JsonPairs	top;
 	int			i;
@@ -333,8 +306,10 @@ parse_model(HealthModel *m, Jsonb *model)
 			else
 				bad_model(NULL, "\"missing\" must be \"skip\", \"zero\" or \"error\"");
 		}
+		else if (strcmp(key, "fit") == 0)
+			continue;			/* what health_fit adds: accepted and ignored */
 		else
-			bad_model(NULL, psprintf("unknown key \"%s\" (allowed: components, grades, missing)", key));
+			bad_model(NULL, psprintf("unknown key \"%s\" (allowed: components, grades, missing, fit)", key));
 	}
 	if (!have_components || m->n == 0)
 		bad_model(NULL, "it has no components");
@@ -366,7 +341,7 @@ get_model(FunctionCallInfo fcinfo, Jsonb *model)
 	oldcxt = MemoryContextSwitchTo(cxt);
 	m = palloc0(sizeof(HealthModel));
 	m->cxt = cxt;
-	parse_model(m, model);
+	health_parse_model(m, model);
 	m->len = len;
 	m->bytes = palloc(len);
 	memcpy(m->bytes, model, len);
@@ -375,21 +350,10 @@ get_model(FunctionCallInfo fcinfo, Jsonb *model)
 	return m;
 }
 
-/* one component's signal and score */
-typedef struct Scored
+/* scores every component of one row's signals */
+void
+health_score_components(const HealthModel *m, Jsonb *signals, Scored *out)
 {
-	bool		present;
-	double		value;
-	double		score;
-} Scored;
-
-/* scores every component; returns the score, or false when there is none */
-static bool
-score_signals(const HealthModel *m, Jsonb *signals, Scored *out, double *total_weight,
-			  double *score)
-{
-	double		wsum = 0,
-				ssum = 0;
 	int			i;
 
 	if (!JB_ROOT_IS_OBJECT(signals) || JB_ROOT_IS_SCALAR(signals))
@@ -412,7 +376,8 @@ score_signals(const HealthModel *m, Jsonb *signals, Scored *out, double *total_w
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("signal \"%s\" must be a number", c->name)));
 			r = (out[i].value - c->red) / (c->green - c->red);
-			out[i].score = Max(0.0, Min(1.0, r)) * 100.0;
+			out[i].fraction = Max(0.0, Min(1.0, r));
+			out[i].score = out[i].fraction * 100.0;
 		}
 		else if (m->missing == MISSING_ERROR)
 			ereport(ERROR,
@@ -421,10 +386,24 @@ score_signals(const HealthModel *m, Jsonb *signals, Scored *out, double *total_w
 					 errhint("The model's \"missing\" policy is \"error\"; \"skip\" or \"zero\" accept missing signals.")));
 		else
 			out[i].score = 0;
-		if (out[i].present || m->missing == MISSING_ZERO)
+	}
+}
+
+/* the weighted mean of the counted components; false when there is none */
+bool
+health_weighted_score(const HealthModel *m, const Scored *s, double *total_weight,
+					  double *score)
+{
+	double		wsum = 0,
+				ssum = 0;
+	int			i;
+
+	for (i = 0; i < m->n; i++)
+	{
+		if (s[i].present || m->missing == MISSING_ZERO)
 		{
-			wsum += c->weight;
-			ssum += c->weight * out[i].score;
+			wsum += m->c[i].weight;
+			ssum += m->c[i].weight * s[i].score;
 		}
 	}
 	*total_weight = wsum;
@@ -432,6 +411,15 @@ score_signals(const HealthModel *m, Jsonb *signals, Scored *out, double *total_w
 		return false;
 	*score = ssum / wsum;
 	return true;
+}
+
+/* scores every component; returns the score, or false when there is none */
+static bool
+score_signals(const HealthModel *m, Jsonb *signals, Scored *out, double *total_weight,
+			  double *score)
+{
+	health_score_components(m, signals, out);
+	return health_weighted_score(m, out, total_weight, score);
 }
 
 static bool
