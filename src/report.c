@@ -48,7 +48,7 @@ activity_usage_report(PG_FUNCTION_ARGS)
 	PairLast   *pairs;
 	uint32		pairs_cap = 64;
 
-	act_init_srf(fcinfo);
+	act_init_srf_expected(fcinfo);
 	/* a NULL summary or as_of: no rows, before anything else is checked */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return (Datum) 0;
