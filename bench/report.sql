@@ -18,6 +18,12 @@
 --   daily      the same over a table of per-day summaries per account
 --              (bench_daily), rolled up per account
 --   stored     the same over stored per-account summaries (bench_summaries)
+--   stored_usage_report
+--              the same, the windows' figures from one usage_report call
+--              per account
+-- and, alternated with them, the floor of the stored report (one accessor
+-- reading each stored summary once: depth over 90 days) and usage_report
+-- alone over the stored summaries.
 -- Floats are rounded to 9 decimals on every side; all rows are checked equal
 -- before anything is timed.
 \ir session.sql
@@ -29,7 +35,8 @@
 \ir report_queries.sql
 
 SELECT pg_temp.check_equal('per-account report') AS checked;
-SELECT pg_temp.time_queries(ARRAY['per-account report'], :reps) \gset
+SELECT pg_temp.time_queries(ARRAY['per-account report', 'report floor: one reading of each stored summary',
+                                  'stored usage_report'], :reps) \gset
 
 \echo
 \echo 'per-account report (serial, median of' :reps 'runs; results checked equal first)'
@@ -37,3 +44,13 @@ SELECT name AS query, round(median::numeric, 3) AS seconds,
        round(speedup::numeric, 1) AS speedup_vs_sql
 FROM bm WHERE metric = 'per-account report' ORDER BY ord;
 SELECT pg_temp.record('per-account report') \gset
+
+\echo
+\echo 'the stored report against one reading of each stored summary (alternated with the above)'
+SELECT name AS query, round(median::numeric, 3) AS seconds,
+       round((median / (SELECT median FROM bm WHERE name = 'read_once'))::numeric, 2) AS times_one_reading
+FROM bm WHERE name IN ('read_once', 'usage_report', 'stored', 'stored_usage_report')
+ORDER BY median;
+SELECT pg_temp.figure('stored report via usage_report / one reading of each stored summary',
+                      round((median / (SELECT median FROM bm WHERE name = 'read_once'))::numeric, 2)::text)
+FROM bm WHERE name = 'stored_usage_report' \gset

@@ -1,9 +1,12 @@
 -- doc/dashboards.sql: dashboard queries for BI tools (Metabase, Superset,
 -- Grafana, Looker, Tableau) and any client driver
 --
--- Every query reads the per-day summaries of doc/refresh.sql,
+-- The first queries read the per-day summaries of doc/refresh.sql,
 -- adoption_daily(account_id, day, act, team_act) (or the materialized view
--- adoption_daily_mv: same columns, replace the name), plus your
+-- adoption_daily_mv: same columns, replace the name); the last ones
+-- (account_report and the *_history queries) its all-history table
+-- adoption_history(account_id, act, team_act), one row per account; all
+-- read your
 --
 --   accounts(account_id, seats int, segment text)
 --   users(user_id, account_id, department text)
@@ -21,7 +24,10 @@
 --     averaging rates.  Rates are fractions (1 = 100 %), NULL when the
 --     denominator is 0.
 --   - Users belong to one account, so product-wide counts are sums of
---     per-account rows: no summary is merged across accounts.
+--     per-account rows: no summary is merged across accounts.  Where a
+--     user can belong to several accounts (agencies, consultants), such a
+--     sum counts them once per account; rollup(act) across the accounts
+--     counts them once.
 --   - Windows are the extension's: the `days` days ending at as_of,
 --     inclusive.  Only the days a query needs are rolled up.
 --
@@ -209,4 +215,143 @@ SELECT a.account_id::bigint                                     AS account_id,
 FROM r CROSS JOIN p
 JOIN accounts a USING (account_id)
 CROSS JOIN LATERAL features(r.act, p.as_of, p.days, a.seats) f
+ORDER BY a.account_id, f.feature;
+
+
+-- ---------------------------------------------------------------------------
+-- Over the all-history table adoption_history(account_id, act, team_act) of
+-- doc/refresh.sql (section 3): one row per account holding all its
+-- history, so no rollup at all; every window at every as_of is read from
+-- it.  The same rows as the queries above, faster.
+-- ---------------------------------------------------------------------------
+
+
+-- name: account_report
+-- params: $1 as_of date, $2 windows integer[] (e.g. '{7,30,90}')
+--
+-- The per-account usage report: for each account and each window of
+-- `windows` days ending at as_of, active users, DAU/MAU (stickiness),
+-- licence utilisation (adoption_rate, NULL for accounts with 0 seats),
+-- features per active user (depth), the champion's share of the active
+-- user-days, the effective number of users, and the usage trend against
+-- the window before; from one reading of each account's summary
+-- (usage_report).  Accounts with no activity in a window have 0 active
+-- users and NULL rates there; accounts with no history have no rows.
+WITH p AS (
+    SELECT $1::date AS as_of, $2::integer[] AS windows)
+SELECT h.account_id::bigint                                     AS account_id,
+       a.segment::text                                          AS segment,
+       a.seats::bigint                                          AS seats,
+       r.days                                                   AS days,
+       r.active_users                                           AS active_users,
+       r.stickiness                                             AS dau_mau,
+       r.adoption_rate                                          AS adoption_rate,
+       r.depth                                                  AS depth,
+       r.champion_share                                         AS champion_share,
+       r.effective_users                                        AS effective_users,
+       r.usage_trend                                            AS usage_trend
+FROM adoption_history h CROSS JOIN p
+JOIN accounts a USING (account_id)
+CROSS JOIN LATERAL usage_report(h.act, p.as_of, p.windows, a.seats) r
+ORDER BY h.account_id, r.days;
+
+
+-- name: account_health_history
+-- params: $1 as_of date, $2 days integer (window, e.g. 30), $3 model jsonb
+--
+-- account_health (above) from the all-history table.
+WITH p AS (
+    SELECT $1::date AS as_of, $2::integer AS days, $3::jsonb AS model),
+t AS (
+    SELECT account_id, count(DISTINCT department)::integer AS teams
+    FROM users GROUP BY account_id),
+s AS (
+    SELECT a.account_id, a.segment, a.seats,
+           coalesce(active_users(h.act, p.as_of, p.days), 0)              AS active_users,
+           stickiness(h.act, p.as_of, p.days)                             AS dau_mau,
+           usage_trend(h.act, p.as_of, p.days)                            AS usage_trend,
+           coalesce(active_users(h.team_act, p.as_of, p.days), 0)::integer AS active_teams,
+           coalesce(t.teams, 0)                                           AS teams
+    FROM accounts a CROSS JOIN p
+    LEFT JOIN adoption_history h USING (account_id)
+    LEFT JOIN t USING (account_id)),
+g AS (
+    SELECT s.*,
+           s.active_users::float8 / nullif(s.seats, 0) AS adoption_rate,
+           jsonb_strip_nulls(jsonb_build_object(
+               'adoption_rate', s.active_users::float8 / nullif(s.seats, 0),
+               'dau_mau',       s.dau_mau,
+               'usage_trend',   s.usage_trend)) AS signals
+    FROM s)
+SELECT g.account_id::bigint                                AS account_id,
+       g.segment::text                                     AS segment,
+       g.active_users                                      AS active_users,
+       g.seats::bigint                                     AS seats,
+       g.adoption_rate                                     AS adoption_rate,
+       g.dau_mau * g.active_users                          AS avg_daily_active_users,
+       g.dau_mau                                           AS dau_mau,
+       g.usage_trend                                       AS usage_trend,
+       g.active_teams                                      AS active_teams,
+       greatest(g.teams, g.active_teams)                   AS teams,
+       adoption_stage(g.active_users, g.seats, g.active_teams,
+                      greatest(g.teams, g.active_teams))   AS stage,
+       health_score(g.signals, p.model)                    AS health_score,
+       health_grade(g.signals, p.model)                    AS health_grade
+FROM g CROSS JOIN p
+ORDER BY health_score NULLS FIRST, account_id;
+
+
+-- name: feature_retention_history
+-- params: $1 as_of date, $2 checkpoints integer[] (e.g. '{1,7,30,60,90}'), $3 width integer (1: N-day retention, 30: monthly brackets, NULL: unbounded)
+--
+-- feature_retention (above) from the all-history table.
+WITH p AS (
+    SELECT $1::date AS as_of, $2::integer[] AS checkpoints, $3::integer AS width)
+SELECT f.feature                                                AS feature,
+       f.day                                                    AS checkpoint_day,
+       sum(f.cohort_users)::bigint                              AS cohort_users,
+       sum(f.eligible_users)::bigint                            AS eligible_users,
+       sum(f.retained_users)::bigint                            AS retained_users,
+       sum(f.retained_users)::float8 / nullif(sum(f.eligible_users), 0)::float8 AS rate
+FROM adoption_history h CROSS JOIN p
+CROSS JOIN LATERAL feature_retention(h.act, p.checkpoints, p.width, p.as_of) f
+GROUP BY f.feature, f.day
+ORDER BY f.feature, f.day;
+
+
+-- name: retention_triangle_history
+-- params: $1 as_of date, $2 months integer (how many monthly cohorts, e.g. 12)
+--
+-- retention_triangle (above) from the all-history table.
+WITH p AS (
+    SELECT $1::date AS as_of, $2::integer AS months)
+SELECT c.cohort                                                 AS cohort,
+       c.period                                                 AS period,
+       sum(c.cohort_users)::bigint                              AS cohort_users,
+       sum(c.retained_users)::bigint                            AS retained_users,
+       sum(c.retained_users)::float8 / nullif(sum(c.cohort_users), 0)::float8 AS rate
+FROM adoption_history h CROSS JOIN p
+CROSS JOIN LATERAL cohort_retention(h.act, 'month', p.months, p.as_of) c
+GROUP BY c.cohort, c.period
+ORDER BY c.cohort, c.period;
+
+
+-- name: feature_penetration_history
+-- params: $1 as_of date, $2 days integer (window, e.g. 30)
+--
+-- feature_penetration (above) from the all-history table.
+WITH p AS (
+    SELECT $1::date AS as_of, $2::integer AS days)
+SELECT a.account_id::bigint                                     AS account_id,
+       a.segment::text                                          AS segment,
+       f.feature                                                AS feature,
+       f.active_users                                           AS feature_active_users,
+       active_users(h.act, p.as_of, p.days)                     AS active_users,
+       a.seats::bigint                                          AS seats,
+       f.penetration                                            AS penetration,
+       f.adoption_rate                                          AS adoption_rate
+FROM adoption_history h CROSS JOIN p
+JOIN accounts a USING (account_id)
+CROSS JOIN LATERAL features(h.act, p.as_of, p.days, a.seats) f
+WHERE f.active_users > 0
 ORDER BY a.account_id, f.feature;

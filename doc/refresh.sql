@@ -26,7 +26,16 @@
 --
 -- Both have the same columns, so every query of doc/dashboards.sql reads
 -- either one; both need the extension (CREATE EXTENSION adoption) on the
--- search_path.  Summaries are canonical: the rollup of any range of days is
+-- search_path.
+--
+-- Beside them (section 3), or instead: one row per account holding all of
+-- its history, adoption_history(account_id, act, team_act), which
+-- adoption_refresh_history() updates with activity_union and the summaries
+-- of the last few days (idempotent: a set union adds nothing twice),
+-- re-summarising from all their events only the accounts whose events were
+-- deleted or changed.  It answers any window at any as_of from one row per
+-- account: the fastest source for dashboards (the *_history queries of
+-- doc/dashboards.sql).  Summaries are canonical: the rollup of any range of days is
 -- byte for byte the summary built directly from those days' events.
 --
 -- The day.  A day is a calendar day in one reporting time zone, here UTC:
@@ -54,7 +63,7 @@ GROUP BY 1, 2;
 -- every row; it is also the index a dashboard's "WHERE day > ..." uses.
 CREATE UNIQUE INDEX IF NOT EXISTS adoption_daily_mv_key ON adoption_daily_mv (account_id, day);
 
--- After new events arrive (from a scheduler: see section 3):
+-- After new events arrive (from a scheduler: see section 4):
 --
 --   REFRESH MATERIALIZED VIEW CONCURRENTLY adoption_daily_mv;
 --
@@ -139,7 +148,174 @@ SELECT * FROM adoption_refresh_daily('-infinity');
 
 
 -- ---------------------------------------------------------------------------
--- 3. Scheduling with pg_cron
+-- 3. All-history summaries: one row per account, unioned with the new days
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS adoption_history (
+    account_id bigint   PRIMARY KEY,
+    act        activity NOT NULL,      -- every event of the account, all days
+    team_act   activity                -- the same with the team as the actor
+);
+
+-- Accounts to re-summarise from all their events at the next refresh:
+-- filled by the triggers below when events are deleted or changed (a
+-- correction, an erasure), and by hand for anything else that a union
+-- cannot express (INSERT INTO adoption_history_touched VALUES (42)).
+CREATE TABLE IF NOT EXISTS adoption_history_touched (
+    account_id bigint PRIMARY KEY
+);
+
+-- adds the accounts a change touched to adoption_history_touched:
+--   events, DELETE or UPDATE (statement level, transition tables): the
+--     accounts of the old rows and of the new ones;
+--   events, TRUNCATE: every account of adoption_history;
+--   users, UPDATE of user_id, account_id or department, or DELETE (row
+--     level): the user's old and new account (team_act reads departments;
+--     users belong to one account).
+-- Inserted events need no trigger: the refresh unions the days they fall on.
+CREATE OR REPLACE FUNCTION adoption_history_touch() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        INSERT INTO adoption_history_touched
+        SELECT DISTINCT a FROM (VALUES (OLD.account_id), (NEW.account_id)) v(a)
+        WHERE a IS NOT NULL
+        ON CONFLICT DO NOTHING;
+    ELSIF TG_OP = 'TRUNCATE' THEN
+        INSERT INTO adoption_history_touched
+        SELECT account_id FROM adoption_history
+        ON CONFLICT DO NOTHING;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO adoption_history_touched
+        SELECT DISTINCT account_id FROM old_rows WHERE account_id IS NOT NULL
+        ON CONFLICT DO NOTHING;
+    ELSE
+        INSERT INTO adoption_history_touched
+        SELECT account_id FROM old_rows WHERE account_id IS NOT NULL
+        UNION
+        SELECT account_id FROM new_rows WHERE account_id IS NOT NULL
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS adoption_history_delete ON events;
+CREATE TRIGGER adoption_history_delete AFTER DELETE ON events
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION adoption_history_touch();
+DROP TRIGGER IF EXISTS adoption_history_update ON events;
+CREATE TRIGGER adoption_history_update AFTER UPDATE ON events
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION adoption_history_touch();
+DROP TRIGGER IF EXISTS adoption_history_truncate ON events;
+CREATE TRIGGER adoption_history_truncate AFTER TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION adoption_history_touch();
+DROP TRIGGER IF EXISTS adoption_history_users ON users;
+CREATE TRIGGER adoption_history_users AFTER UPDATE OF user_id, account_id, department OR DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION adoption_history_touch();
+
+-- adoption_refresh_history(since): bring adoption_history up to date.
+--   1. Every account of adoption_history_touched is re-summarised from all
+--      its events (its row replaced, or deleted when no event is left),
+--      and leaves the list.
+--   2. The events of every day from `since` on (default: the last three
+--      days, today in UTC included) are summarised per account and unioned
+--      into the account's row with activity_union (a new account gets a
+--      row).  A row is only rewritten when the union changed it.
+-- A set union adds nothing twice: running it again, or over days already
+-- included, changes nothing; late events are picked up by any run whose
+-- range covers their day (a nightly `adoption_refresh_history(current_date
+-- - 30)`; `adoption_refresh_history('-infinity')` unions every event, the
+-- first fill).  A full rebuild without blocking readers:
+--   INSERT INTO adoption_history_touched SELECT account_id FROM adoption_history
+--   ON CONFLICT DO NOTHING;  SELECT * FROM adoption_refresh_history();
+-- Returns the rows changed by the union (inserted or updated), the
+-- accounts re-summarised, and the rows deleted.  Concurrent runs queue on
+-- a lock; readers are never blocked (they see the old rows until the
+-- refresh commits).  Indexes on events (occurred_at) and events
+-- (account_id) let it read only the recent events and the touched
+-- accounts' ones.
+CREATE OR REPLACE FUNCTION adoption_refresh_history(
+        since date DEFAULT (now() AT TIME ZONE 'UTC')::date - 2,
+        OUT unioned bigint, OUT rebuilt bigint, OUT deleted bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF since IS NULL THEN
+        RAISE EXCEPTION 'adoption_refresh_history: since must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- one refresh at a time; SELECTs go on
+    LOCK TABLE adoption_history IN SHARE ROW EXCLUSIVE MODE;
+
+    -- 1. the touched accounts, from all their events
+    WITH touched AS (
+        DELETE FROM adoption_history_touched RETURNING account_id),
+    whole AS (
+        SELECT e.account_id,
+               activity_agg(e.user_id, (e.occurred_at AT TIME ZONE 'UTC')::date, e.feature) AS act,
+               activity_agg(u.department, (e.occurred_at AT TIME ZONE 'UTC')::date, e.feature) AS team_act
+        FROM events e
+        LEFT JOIN users u ON u.user_id = e.user_id
+        WHERE e.account_id IN (SELECT account_id FROM touched)
+        GROUP BY 1),
+    gone AS (
+        DELETE FROM adoption_history h
+        WHERE h.account_id IN (SELECT account_id FROM touched)
+          AND NOT EXISTS (SELECT FROM whole w WHERE w.account_id = h.account_id)
+        RETURNING 1),
+    up AS (
+        INSERT INTO adoption_history AS h (account_id, act, team_act)
+        SELECT account_id, act, team_act FROM whole
+        ON CONFLICT (account_id) DO UPDATE
+            SET act = EXCLUDED.act, team_act = EXCLUDED.team_act
+            WHERE h.act::text IS DISTINCT FROM EXCLUDED.act::text
+               OR h.team_act::text IS DISTINCT FROM EXCLUDED.team_act::text
+        RETURNING 1)
+    SELECT (SELECT count(*) FROM touched), (SELECT count(*) FROM gone)
+    INTO rebuilt, deleted;
+
+    -- 2. the days from since on, unioned in
+    WITH fresh AS (
+        SELECT e.account_id,
+               activity_agg(e.user_id, (e.occurred_at AT TIME ZONE 'UTC')::date, e.feature) AS act,
+               activity_agg(u.department, (e.occurred_at AT TIME ZONE 'UTC')::date, e.feature) AS team_act
+        FROM events e
+        LEFT JOIN users u ON u.user_id = e.user_id
+        -- sargable: the first instant of `since` in UTC
+        WHERE e.occurred_at >= since::timestamp AT TIME ZONE 'UTC'
+        GROUP BY 1),
+    merged AS (
+        SELECT f.account_id, h.account_id IS NOT NULL AS existed,
+               activity_union(h.act, f.act) AS act,
+               activity_union(h.team_act, f.team_act) AS team_act,
+               h.act::text AS old_act, h.team_act::text AS old_team_act
+        FROM fresh f
+        LEFT JOIN adoption_history h USING (account_id)),
+    ins AS (
+        INSERT INTO adoption_history (account_id, act, team_act)
+        SELECT account_id, act, team_act FROM merged WHERE NOT existed
+        RETURNING 1),
+    upd AS (
+        UPDATE adoption_history h SET act = m.act, team_act = m.team_act
+        FROM merged m
+        WHERE m.existed AND h.account_id = m.account_id
+          AND (m.act::text IS DISTINCT FROM m.old_act
+               OR m.team_act::text IS DISTINCT FROM m.old_team_act)
+        RETURNING 1)
+    SELECT (SELECT count(*) FROM ins) + (SELECT count(*) FROM upd) INTO unioned;
+END
+$$;
+
+COMMENT ON FUNCTION adoption_refresh_history(date) IS
+    'union into adoption_history the events of every day from since on (default: the last 3 days, UTC), after re-summarising the accounts of adoption_history_touched from all their events';
+
+-- The first fill:
+SELECT * FROM adoption_refresh_history('-infinity');
+
+
+-- ---------------------------------------------------------------------------
+-- 4. Scheduling with pg_cron
 -- ---------------------------------------------------------------------------
 --
 -- pg_cron (Debian: postgresql-15-cron) must be in shared_preload_libraries;
@@ -167,6 +343,12 @@ SELECT * FROM adoption_refresh_daily('-infinity');
 --   -- or, with the materialized view instead:
 --   SELECT cron.schedule_in_database('adoption-mv', '0 * * * *',
 --       'REFRESH MATERIALIZED VIEW CONCURRENTLY adoption_daily_mv', 'yourdb');
+--   -- the all-history table: every 15 minutes the recent days (and the
+--   -- accounts whose events were deleted or changed), nightly a month back
+--   SELECT cron.schedule_in_database('adoption-history', '*/15 * * * *',
+--       'SELECT * FROM adoption_refresh_history()', 'yourdb');
+--   SELECT cron.schedule_in_database('adoption-history-nightly', '45 2 * * *',
+--       $$SELECT * FROM adoption_refresh_history(current_date - 30)$$, 'yourdb');
 --
 --   -- what ran, and how it went
 --   SELECT jobid, status, return_message, start_time, end_time

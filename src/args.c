@@ -100,6 +100,13 @@ bool
 arg_checkpoints(FunctionCallInfo fcinfo, int argno, const char *name,
 				int32 **values, int *n)
 {
+	return arg_int_array(fcinfo, argno, name, 0, "at least 0 in every element", values, n);
+}
+
+bool
+arg_int_array(FunctionCallInfo fcinfo, int argno, const char *name, int32 min,
+			  const char *range, int32 **values, int *n)
+{
 	ArrayType  *a;
 	Datum	   *elems;
 	bool	   *nulls;
@@ -121,8 +128,8 @@ arg_checkpoints(FunctionCallInfo fcinfo, int argno, const char *name,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s must not contain NULL", name)));
 		(*values)[i] = DatumGetInt32(elems[i]);
-		if ((*values)[i] < 0)
-			invalid_argument(name, "at least 0 in every element", (*values)[i]);
+		if ((*values)[i] < min)
+			invalid_argument(name, range, (*values)[i]);
 	}
 	return true;
 }

@@ -51,4 +51,11 @@ extern void invalid_argument(const char *name, const char *range, int64 value);
  */
 extern bool arg_checkpoints(FunctionCallInfo fcinfo, int argno, const char *name,
 							int32 **values, int *n);
+
+/*
+ * The same with elements >= min (range: the message's allowed range);
+ * false when the array is NULL.
+ */
+extern bool arg_int_array(FunctionCallInfo fcinfo, int argno, const char *name, int32 min,
+						  const char *range, int32 **values, int *n);
 #endif							/* ADOPTION_ARGS_H */

@@ -93,4 +93,25 @@ act_init_srf(FunctionCallInfo fcinfo)
 #define act_b64_decode(src, len, dst, dstlen) pg_b64_decode(src, len, dst)
 #endif
 
+/*
+ * act_init_srf_expected: act_init_srf with the row type the caller expects
+ * (rsinfo->expectedDesc, when it gives one) instead of one built from the
+ * function's catalog entry on every call: cheaper for a set-returning
+ * function called once per row of a join.
+ */
+static inline void
+act_init_srf_expected(FunctionCallInfo fcinfo)
+{
+#if PG_VERSION_NUM >= 150000
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	if (rsinfo != NULL && IsA(rsinfo, ReturnSetInfo) && rsinfo->expectedDesc != NULL)
+	{
+		InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+		return;
+	}
+#endif
+	act_init_srf(fcinfo);
+}
+
 #endif							/* ADOPTION_COMPAT_H */

@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "compat.h"
+#include "window_metrics.h"
 
 PG_FUNCTION_INFO_V1(activity_champion);
 PG_FUNCTION_INFO_V1(activity_champion_share);
@@ -18,17 +19,6 @@ PG_FUNCTION_INFO_V1(activity_effective_users);
 PG_FUNCTION_INFO_V1(activity_frequency);
 PG_FUNCTION_INFO_V1(activity_seat_activation);
 PG_FUNCTION_INFO_V1(adoption_stage);
-
-/* how the window's active user-days spread over users */
-typedef struct Spread
-{
-	int64		users;			/* users active in the window */
-	int64		total;			/* active user-days: sum of x */
-	double		sum_sq;			/* sum of x^2 */
-	int64		top;			/* largest x */
-	uint32		top_user;		/* its user, the first in id order */
-	int32		top_last;		/* its last active day up to as_of */
-} Spread;
 
 static void
 spread(const ActivityView *v, const Window *w, Spread *s)
@@ -42,18 +32,7 @@ spread(const ActivityView *v, const Window *w, Spread *s)
 		uint32		n = cursor_user_days_in(&c, FEATURE_ANY, w->lo, w->hi);
 		int64		x = days_in_window(c.days, n, w->lo, w->hi);
 
-		if (x == 0)
-			continue;
-		s->users++;
-		s->total += x;
-		s->sum_sq += (double) x * (double) x;
-		/* users come in id order: a later tie never replaces the first */
-		if (x > s->top)
-		{
-			s->top = x;
-			s->top_user = c.user;
-			s->top_last = c.days[n - 1];
-		}
+		spread_add(s, x, c.user, x > 0 ? c.days[n - 1] : 0);
 	}
 }
 
@@ -83,7 +62,7 @@ activity_champion(PG_FUNCTION_ARGS)
 			idreader_next(&r);
 		values[0] = PointerGetDatum(idreader_text(&r));
 		values[1] = Int32GetDatum((int32) s.top);
-		values[2] = Float8GetDatum((double) s.top / (double) s.total);
+		values[2] = Float8GetDatum(spread_champion_share(&s));
 		values[3] = DateADTGetDatum(s.top_last);
 		memset(nulls, 0, sizeof(nulls));
 	}
@@ -102,7 +81,7 @@ activity_champion_share(PG_FUNCTION_ARGS)
 	spread(&v, &w, &s);
 	if (s.users == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s.top / (double) s.total);
+	PG_RETURN_FLOAT8(spread_champion_share(&s));
 }
 
 Datum
@@ -117,7 +96,7 @@ activity_effective_users(PG_FUNCTION_ARGS)
 	spread(&v, &w, &s);
 	if (s.users == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s.total * (double) s.total / s.sum_sq);
+	PG_RETURN_FLOAT8(spread_effective_users(&s));
 }
 
 Datum

@@ -6,6 +6,7 @@
 #include "postgres.h"
 
 #include "args.h"
+#include "window_metrics.h"
 
 PG_FUNCTION_INFO_V1(activity_usage_trend);
 PG_FUNCTION_INFO_V1(activity_dormant_users);
@@ -36,7 +37,7 @@ activity_usage_trend(PG_FUNCTION_ARGS)
 	}
 	if (before == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) now / (double) before - 1.0);
+	PG_RETURN_FLOAT8(usage_trend_value(now, before));
 }
 
 /*

@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "compat.h"
+#include "window_metrics.h"
 
 PG_FUNCTION_INFO_V1(activity_user_count);
 PG_FUNCTION_INFO_V1(activity_active_users);
@@ -114,7 +115,7 @@ activity_stickiness(PG_FUNCTION_ARGS)
 	if (active == 0)
 		PG_RETURN_NULL();
 	/* mean DAU over all days of the window, over the window's actives */
-	PG_RETURN_FLOAT8((double) user_days / (double) w.days / (double) active);
+	PG_RETURN_FLOAT8(stickiness_value(user_days, w.days, active));
 }
 
 Datum
@@ -196,7 +197,7 @@ activity_depth(PG_FUNCTION_ARGS)
 	}
 	if (active == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) pairs / (double) active);
+	PG_RETURN_FLOAT8(depth_value(pairs, active));
 }
 
 /* per-feature figures of features() */

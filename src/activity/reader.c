@@ -449,8 +449,9 @@ cursor_union(ActivityCursor *c, uint32 *runs, uint32 nruns)
  * number.  A reader that looks at a window only passes its start as after:
  * the days before it are dropped pair by pair, not merged.
  */
-uint32
-cursor_user_days_in(ActivityCursor *c, int32 feature, int64 after, int32 max_day)
+static inline uint32
+user_days_in(ActivityCursor *c, int32 feature, int64 after, int32 max_day,
+			 PairLast *pairs, uint32 *npairs)
 {
 	uint32		runs[33];
 	uint32		nruns = 0;
@@ -480,10 +481,37 @@ cursor_user_days_in(ActivityCursor *c, int32 feature, int64 after, int32 max_day
 		}
 		if (k > 0)
 		{
+			if (pairs)
+			{
+				pairs[*npairs].feature = c->feature;
+				pairs[*npairs].last = c->days[runs[nruns] + k - 1];
+				(*npairs)++;
+			}
 			runs[nruns + 1] = runs[nruns] + k;
 			nruns++;
 		}
 	}
 	c->ndays = nruns > 1 ? cursor_union(c, runs, nruns) : runs[nruns];
 	return c->ndays;
+}
+
+uint32
+cursor_user_days_in(ActivityCursor *c, int32 feature, int64 after, int32 max_day)
+{
+	return user_days_in(c, feature, after, max_day, NULL, NULL);
+}
+
+/*
+ * cursor_user_days_in over any activity that also lists, in pairs (room
+ * for the user's remaining pairs, c->pairs_left), each pair with a day in
+ * (after, max_day]: its feature code and its last day there; *npairs is
+ * their number.  A reader of several windows ending at max_day learns from
+ * it which pairs each window holds, in the same pass.
+ */
+uint32
+cursor_user_days_pairs(ActivityCursor *c, int64 after, int32 max_day,
+					   PairLast *pairs, uint32 *npairs)
+{
+	*npairs = 0;
+	return user_days_in(c, FEATURE_ANY, after, max_day, pairs, npairs);
 }

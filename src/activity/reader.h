@@ -86,6 +86,16 @@ extern bool cursor_next_user(ActivityCursor *c);
 extern bool cursor_next_pair(ActivityCursor *c);
 extern uint32 cursor_user_days_in(ActivityCursor *c, int32 feature, int64 after, int32 max_day);
 
+/* a pair seen by cursor_user_days_pairs: its feature code, its last day in range */
+typedef struct PairLast
+{
+	uint32		feature;
+	int32		last;
+} PairLast;
+
+extern uint32 cursor_user_days_pairs(ActivityCursor *c, int64 after, int32 max_day,
+									 PairLast *pairs, uint32 *npairs);
+
 /* the user's distinct days up to max_day (see cursor_user_days_in) */
 static inline uint32
 cursor_user_days(ActivityCursor *c, int32 feature, int32 max_day)

@@ -5,7 +5,10 @@ them against plain SQL over the raw events.
     /usr/bin/python3 test/scripts/dashboards.py CONNINFO
 
 The database must hold the extension, accounts, users and events, and the
-per-day summaries of doc/refresh.sql (test/scripts/dashboards.sh prepares it).  For
+per-day and all-history summaries of doc/refresh.sql (test/scripts/dashboards.sh
+prepares it); the *_history queries, over the all-history table, must give
+the rows of their per-day counterparts, and account_report (usage_report
+per account and window) those of its own plain-SQL oracle.  For
 every query and every parameter set below it
 
   1. prepares the query's own text ($1, $2, ...) as a named server-side
@@ -232,6 +235,32 @@ SELECT f.account_id, a.segment, f.feature, f.feature_active_users, act.active_us
 FROM f JOIN act USING (account_id) JOIN accounts a USING (account_id)
 """
 
+ORACLE_REPORT = f"""
+WITH {EVENTS},
+win AS (SELECT unnest(%(windows)s::integer[]) AS days),
+ud AS (SELECT DISTINCT account_id, user_id, day FROM ev),
+x AS (SELECT w.days, ud.account_id, ud.user_id,
+             count(*) FILTER (WHERE ud.day > %(as_of)s::date - w.days AND ud.day <= %(as_of)s::date) AS x,
+             count(*) FILTER (WHERE ud.day > %(as_of)s::date - 2 * w.days
+                                AND ud.day <= %(as_of)s::date - w.days) AS b
+      FROM ud CROSS JOIN win w GROUP BY 1, 2, 3),
+pf AS (SELECT w.days, ev.account_id, count(DISTINCT (ev.user_id, ev.feature)) AS pairs
+       FROM ev CROSS JOIN win w
+       WHERE ev.feature IS NOT NULL AND ev.day > %(as_of)s::date - w.days AND ev.day <= %(as_of)s::date
+       GROUP BY 1, 2),
+agg AS (SELECT days, account_id, count(*) FILTER (WHERE x > 0) AS active_users,
+               sum(x) AS s, max(x) AS m, sum(x * x) AS q, sum(b) AS before
+        FROM x GROUP BY 1, 2)
+SELECT g.account_id, a.segment, a.seats::bigint AS seats, g.days, g.active_users,
+       g.s::float8 / g.days / nullif(g.active_users, 0) AS dau_mau,
+       g.active_users::float8 / nullif(a.seats, 0) AS adoption_rate,
+       coalesce(pf.pairs, 0)::float8 / nullif(g.active_users, 0) AS depth,
+       g.m::float8 / nullif(g.s, 0) AS champion_share,
+       g.s::float8 * g.s / nullif(g.q, 0) AS effective_users,
+       g.s::float8 / nullif(g.before, 0) - 1 AS usage_trend
+FROM agg g JOIN accounts a USING (account_id) LEFT JOIN pf USING (days, account_id)
+"""
+
 
 def stage(active, seats, active_teams, teams):
     """adoption_stage as doc/reference.md defines it, with the default thresholds."""
@@ -266,6 +295,12 @@ def health(signals, model):
 
 def oracle(cur, name, params):
     """(columns, rows, key columns) of the independent computation."""
+    if name.endswith("_history"):
+        # the same dashboard over the all-history table: the same rows
+        return oracle(cur, name[: -len("_history")], params)
+    if name == "account_report":
+        cur.execute(ORACLE_REPORT, params)
+        return [d.name for d in cur.description], cur.fetchall(), ["account_id", "days"]
     if name == "account_health":
         cur.execute(ORACLE_ACCOUNTS, params)
         cols = [d.name for d in cur.description]
@@ -327,7 +362,15 @@ CASES = {
         ([D(2026, 6, 30), 30], ["as_of", "days"]),
         ([D(2025, 12, 24), 7], ["as_of", "days"]),
     ],
+    "account_report": [
+        ([D(2026, 6, 30), [7, 30, 90]], ["as_of", "windows"]),
+        ([D(2026, 3, 15), [1, 28, 365]], ["as_of", "windows"]),
+        ([D(2025, 1, 31), [30]], ["as_of", "windows"]),
+    ],
 }
+# every dashboard again over the all-history table (doc/refresh.sql, section 3)
+for _n in ("account_health", "feature_retention", "retention_triangle", "feature_penetration"):
+    CASES[_n + "_history"] = CASES[_n]
 
 # the parameter types the server must infer for $1, $2, ...
 PARAM_TYPES = {
@@ -336,7 +379,10 @@ PARAM_TYPES = {
     "retention_triangle": ["date", "int4"],
     "adoption_stages": ["date", "int4"],
     "feature_penetration": ["date", "int4"],
+    "account_report": ["date", "_int4"],
 }
+for _n in ("account_health", "feature_retention", "retention_triangle", "feature_penetration"):
+    PARAM_TYPES[_n + "_history"] = PARAM_TYPES[_n]
 
 
 def main():

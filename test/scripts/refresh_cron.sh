@@ -19,41 +19,18 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-WAIT="${ADOPTION_CRON_WAIT:-100}"
 db="adoption_cron_test_$$"
 job="adoption-refresh-test-$$"
 q=(psql -X -q -At -v ON_ERROR_STOP=1)
+. test/scripts/lib/cron.bash
 
-preload="$("${q[@]}" -d postgres -c 'SHOW shared_preload_libraries')"
-if [[ ",${preload// /}," != *,pg_cron,* ]]; then
-    echo "pg_cron is not in shared_preload_libraries ('$preload'): start the server with shared_preload_libraries = pg_cron"
-    exit 1
-fi
-crondb="$("${q[@]}" -d postgres -c 'SHOW cron.database_name')"
-bgw="$("${q[@]}" -d postgres -c 'SHOW cron.use_background_workers')"
-echo "pg_cron: cron.database_name = $crondb, cron.use_background_workers = $bgw"
-
-created_ext=0
 cleanup() {
     set +e
-    "${q[@]}" -d "$crondb" -c "SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = '$job'" >/dev/null 2>&1
-    if [[ $created_ext -eq 1 ]]; then
-        "${q[@]}" -d "$crondb" -c 'DROP EXTENSION IF EXISTS pg_cron' >/dev/null 2>&1
-    fi
+    cron_cleanup
     "${q[@]}" -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
 }
 trap cleanup EXIT
-
-if [[ "$("${q[@]}" -d "$crondb" -c "SELECT count(*) FROM pg_extension WHERE extname = 'pg_cron'")" == 0 ]]; then
-    "${q[@]}" -d "$crondb" -c 'CREATE EXTENSION pg_cron'
-    created_ext=1
-fi
-"${q[@]}" -d "$crondb" -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_cron'" | sed 's/^/pg_cron version /'
-# cron.schedule_in_database is new in pg_cron 1.4 (Debian 11 ships 1.3)
-if [[ "$("${q[@]}" -d "$crondb" -c "SELECT count(*) = 0 FROM pg_proc WHERE proname = 'schedule_in_database' AND pronamespace = 'cron'::regnamespace")" == t ]]; then
-    echo "SKIP test/scripts/refresh_cron.sh: needs pg_cron 1.4 or later (cron.schedule_in_database); this server has $("${q[@]}" -d "$crondb" -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_cron'")"
-    exit 0
-fi
+cron_setup
 
 createdb "$db"
 psql=("${q[@]}" -d "$db")
@@ -102,22 +79,7 @@ stale="$("${psql[@]}" -c 'SELECT count(*) FROM mismatches')"
 echo "stale rows before the job: $stale"
 [[ "$stale" -gt 0 ]] || { echo "FAIL: the new events changed no day"; exit 1; }
 
-jobid="$("${q[@]}" -d "$crondb" -v job="$job" -v db="$db" <<'SQL'
-SELECT cron.schedule_in_database(:'job', '* * * * *', 'SELECT * FROM adoption_refresh_daily()', :'db');
-SQL
-)"
-echo "scheduled job $jobid ($job) at $(date -u +%H:%M:%S) UTC; waiting up to $WAIT s"
-
-status=""
-for ((i = 0; i < WAIT; i += 2)); do
-    status="$("${q[@]}" -d "$crondb" -c "SELECT status || ' ' || coalesce(return_message, '') FROM cron.job_run_details WHERE jobid = $jobid AND status IN ('succeeded', 'failed') ORDER BY runid LIMIT 1")"
-    [[ -n "$status" ]] && break
-    sleep 2
-done
-"${q[@]}" -d "$crondb" -c "SELECT cron.unschedule($jobid)" >/dev/null
-echo "job run after ${i} s: ${status:-none}"
-"${q[@]}" -d "$crondb" -c "SELECT runid, status, return_message, start_time, end_time FROM cron.job_run_details WHERE jobid = $jobid ORDER BY runid"
-if [[ "$status" != succeeded* ]]; then
+if ! cron_run_once "$job" "$db" 'SELECT * FROM adoption_refresh_daily()'; then
     echo "FAIL: no succeeded run of the job within $WAIT s"
     exit 1
 fi

@@ -190,6 +190,19 @@ SELECT abandonment_rate(act, 'reports', '2026-03-31')  AS reports,
        abandonment_rate(act, NULL, '2026-03-31')       AS null_feature
 FROM summary;
 
+-- usage_report
+SELECT r.* FROM summary, usage_report(act, '2026-03-31', '{7,30,90}', seats => 10) r;
+
+SELECT active_users(act, '2026-03-31', 30)    AS active_users,
+       stickiness(act, '2026-03-31', 30)      AS stickiness,
+       depth(act, '2026-03-31', 30)           AS depth,
+       champion_share(act, '2026-03-31', 30)  AS champion_share,
+       usage_trend(act, '2026-03-31', 30)     AS usage_trend
+FROM summary;
+
+SELECT count(*) FROM summary, usage_report(act, '2026-03-31', '{}');
+\echo :LAST_ERROR_SQLSTATE
+
 -- Recipe: the team as the actor
 WITH t AS (SELECT activity_agg(u.department, e.occurred_at, e.feature) AS act
              FROM events e JOIN users u USING (user_id))
@@ -219,7 +232,21 @@ SELECT r.* FROM (SELECT rollup(act) AS act FROM daily WHERE day <= '2026-03-31')
 
 SELECT (SELECT rollup(act)::text FROM daily) = (SELECT act::text FROM summary) AS same_text;
 
+-- Recipe: all-history summaries
+CREATE TABLE history AS
+SELECT activity_agg(user_id, occurred_at, feature) AS act FROM events
+WHERE occurred_at < '2026-03-01';
+
+UPDATE history SET act = activity_union(act, (SELECT rollup(act) FROM daily WHERE day >= '2026-02-01'));
+UPDATE history SET act = activity_union(act, (SELECT rollup(act) FROM daily WHERE day >= '2026-02-01'));
+SELECT act::text = (SELECT act::text FROM summary) AS same_as_all_events FROM history;
+
+SELECT r.days, r.active_users, r.stickiness FROM history, usage_report(act, '2026-02-28', '{30}') r
+UNION ALL
+SELECT r.days, r.active_users, r.stickiness FROM history, usage_report(act, '2026-03-31', '{30}') r;
+
 -- not part of the documentation: clean up
+DROP TABLE history;
 DROP MATERIALIZED VIEW daily;
 DROP TABLE summary, users, events;
 RESET DateStyle;
