@@ -130,16 +130,26 @@ WITH RECURSIVE reach AS (
     WHERE r.k < cardinality(s.steps) AND n.d IS NOT NULL)
 SELECT * FROM reach;
 
+CREATE TEMP TABLE o_eligible AS
+SELECT pid, account_id, count(*) AS eligible FROM o_entry GROUP BY 1, 2;
+
 CREATE TEMP TABLE o_funnel AS
 SELECT p.pid, a.account_id, k.k AS step, s.steps[k.k] AS feature,
-       (SELECT count(*) FROM o_entry e WHERE e.pid = p.pid AND e.account_id = a.account_id) AS eligible,
+       coalesce(min(n.eligible), 0) AS eligible,
        count(r.user_id) AS reached,
        percentile_disc(0.5) WITHIN GROUP (ORDER BY r.d - r.entry) AS median
 FROM fparams p JOIN step_sets s USING (sid)
 CROSS JOIN (SELECT DISTINCT account_id FROM triples) a
 CROSS JOIN LATERAL generate_series(1, cardinality(s.steps)) k(k)
+LEFT JOIN o_eligible n ON n.pid = p.pid AND n.account_id = a.account_id
 LEFT JOIN o_reach r ON r.pid = p.pid AND r.account_id = a.account_id AND r.k = k.k
 GROUP BY p.pid, a.account_id, k.k, s.steps;
+
+CREATE TEMP TABLE g_funnel AS
+SELECT p.pid, m.account_id, f.*
+FROM fparams p JOIN step_sets s USING (sid)
+CROSS JOIN summaries m,
+LATERAL funnel(m.act, s.steps, p.within, p.as_of, p.cohort_from, p.cohort_to) f;
 
 INSERT INTO results
 SELECT 'funnel', o.account_id,
@@ -158,9 +168,12 @@ SELECT 'funnel', o.account_id,
 FROM o_funnel o
 JOIN fparams p USING (pid)
 JOIN step_sets s USING (sid)
-JOIN summaries m USING (account_id)
-LEFT JOIN LATERAL (SELECT * FROM funnel(m.act, s.steps, p.within, p.as_of, p.cohort_from, p.cohort_to) f
-                    WHERE f.step = o.step) g ON true;
+LEFT JOIN g_funnel g ON g.pid = o.pid AND g.account_id = o.account_id AND g.step = o.step;
+
+INSERT INTO results
+SELECT 'funnel rows', NULL, 'every call', (SELECT count(*) FROM g_funnel)::text,
+       (SELECT count(*) FROM o_funnel)::text,
+       (SELECT count(*) FROM g_funnel) = (SELECT count(*) FROM o_funnel), true;
 
 -- one row per step, in order, and no more
 INSERT INTO results
