@@ -252,6 +252,8 @@ activity_funnel(PG_FUNCTION_ARGS)
 			d = entry;
 			for (k = 0; k < nsteps; k++)
 			{
+				if ((k & 0xFFFF) == 0xFFFF)
+					CHECK_FOR_INTERRUPTS();	/* a long list of steps */
 				if (k > 0)
 				{
 					if (step_slot[k] < 0)
@@ -283,6 +285,8 @@ activity_funnel(PG_FUNCTION_ARGS)
 		Datum		values[6];
 		bool		nulls[6] = {false, false, false, false, false, false};
 
+		if ((k & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum(k + 1);
 		values[1] = names[k];
 		values[2] = Int64GetDatum(eligible);
