@@ -1,10 +1,14 @@
 -- bench/funnel.sql: a 4-step activation funnel (the four most used
 -- features, in that order, within 30 days) for every account, as of the
 -- last day of the data:
---   sql        plain SQL of the definition (doc/reference.md, funnel) over
---              raw events: the distinct (user, feature, day) of the steps'
---              features, each user's entry, then one join per later step
---              for the first day on or after the previous one in the window
+--   sql_arrays plain SQL of the definition (doc/reference.md, funnel) over
+--              raw events in one pass: one GROUP BY (account, user) giving
+--              the entry and the days of each later step's feature as an
+--              array, then per user the first day of each step on or after
+--              the previous one in the window (min over unnest)
+--   sql_joins  the same as joins: the distinct (user, feature, day) of the
+--              steps' features, each user's entry, then one join per later
+--              step
 --   raw        activity_agg per account over all the events + funnel
 --   raw_steps  the same over the events of the steps' features only
 --   stored     funnel over the stored per-account summaries (bench_summaries)
@@ -26,7 +30,34 @@ FROM (SELECT feature, count(*) AS n FROM events WHERE feature IS NOT NULL
 
 DELETE FROM bq WHERE metric = 'funnel';
 INSERT INTO bq VALUES
-('funnel', 'sql', 'plain SQL, raw events', format($q$
+('funnel', 'sql_arrays', 'plain SQL, raw events, one pass', format($q$
+WITH u AS (
+    SELECT account_id, user_id,
+           min(day) FILTER (WHERE feature = %1$L) AS entry,
+           array_agg(day) FILTER (WHERE feature = %2$L) AS a2,
+           array_agg(day) FILTER (WHERE feature = %3$L) AS a3,
+           array_agg(day) FILTER (WHERE feature = %4$L) AS a4
+    FROM (SELECT account_id, user_id, feature, occurred_at::date AS day FROM events
+           WHERE feature IN (%1$L, %2$L, %3$L, %4$L) AND occurred_at::date <= %5$L) e
+    GROUP BY 1, 2),
+e AS (SELECT * FROM u WHERE entry IS NOT NULL AND entry + 29 <= %5$L),
+r AS (
+    SELECT e.account_id, e.entry, d2.d AS d2, d3.d AS d3, d4.d AS d4
+    FROM e,
+         LATERAL (SELECT min(x) AS d FROM unnest(e.a2) x WHERE x >= e.entry AND x <= e.entry + 29) d2,
+         LATERAL (SELECT min(x) AS d FROM unnest(e.a3) x WHERE x >= d2.d AND x <= e.entry + 29) d3,
+         LATERAL (SELECT min(x) AS d FROM unnest(e.a4) x WHERE x >= d3.d AND x <= e.entry + 29) d4),
+reach AS (
+    SELECT account_id, s.step, s.feature, s.days
+    FROM r, LATERAL (VALUES (1, %1$L, 0), (2, %2$L, r.d2 - r.entry),
+                            (3, %3$L, r.d3 - r.entry), (4, %4$L, r.d4 - r.entry)) s(step, feature, days))
+SELECT account_id, step, feature, count(*) AS eligible, count(days) AS reached,
+       round((count(days)::float8 / count(*))::numeric, 9) AS rate,
+       (percentile_disc(0.5) WITHIN GROUP (ORDER BY days))::float8 AS median_days
+FROM reach
+GROUP BY 1, 2, 3
+$q$, :'s1', :'s2', :'s3', :'s4', :'as_of'), 1),
+('funnel', 'sql_joins', 'plain SQL, raw events, one join a step', format($q$
 WITH d AS MATERIALIZED (
     SELECT DISTINCT account_id, user_id, feature, occurred_at::date AS day
     FROM events
@@ -62,7 +93,7 @@ SELECT n.account_id, s.step, s.feature, n.eligible, count(r.days) AS reached,
 FROM n CROSS JOIN steps s
 LEFT JOIN reach r ON r.account_id = n.account_id AND r.step = s.step
 GROUP BY n.account_id, s.step, s.feature, n.eligible
-$q$, :'s1', :'s2', :'s3', :'s4', :'as_of'), 1),
+$q$, :'s1', :'s2', :'s3', :'s4', :'as_of'), 2),
 ('funnel', 'raw', 'raw events, activity_agg per account', format($q$
 SELECT s.account_id, f.step, f.feature, f.eligible_users, f.reached_users,
        round(f.rate::numeric, 9), f.median_days
@@ -70,7 +101,7 @@ FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
         FROM events GROUP BY account_id) s,
      funnel(s.act, %1$L, 30, %2$L) f
 WHERE f.eligible_users > 0
-$q$, :'steps', :'as_of'), 2),
+$q$, :'steps', :'as_of'), 3),
 ('funnel', 'raw_steps', 'raw events of the steps, activity_agg per account', format($q$
 SELECT s.account_id, f.step, f.feature, f.eligible_users, f.reached_users,
        round(f.rate::numeric, 9), f.median_days
@@ -78,13 +109,13 @@ FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
         FROM events WHERE feature = ANY (%1$L::text[]) GROUP BY account_id) s,
      funnel(s.act, %1$L, 30, %2$L) f
 WHERE f.eligible_users > 0
-$q$, :'steps', :'as_of'), 3),
+$q$, :'steps', :'as_of'), 4),
 ('funnel', 'stored', 'stored per-account summaries', format($q$
 SELECT s.account_id, f.step, f.feature, f.eligible_users, f.reached_users,
        round(f.rate::numeric, 9), f.median_days
 FROM bench_summaries s, funnel(s.act, %1$L, 30, %2$L) f
 WHERE f.eligible_users > 0
-$q$, :'steps', :'as_of'), 4);
+$q$, :'steps', :'as_of'), 5);
 
 SELECT pg_temp.check_equal('funnel');
 SELECT pg_temp.time_queries(ARRAY['funnel'], :reps);
