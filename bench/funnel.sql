@@ -94,7 +94,7 @@ FROM n CROSS JOIN steps s
 LEFT JOIN reach r ON r.account_id = n.account_id AND r.step = s.step
 GROUP BY n.account_id, s.step, s.feature, n.eligible
 $q$, :'s1', :'s2', :'s3', :'s4', :'as_of'), 2),
-('funnel', 'raw', 'raw events, activity_agg per account', format($q$
+('funnel', 'raw', 'extension, raw events, per account', format($q$
 SELECT s.account_id, f.step, f.feature, f.eligible_users, f.reached_users,
        round(f.rate::numeric, 9), f.median_days
 FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
@@ -102,7 +102,7 @@ FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
      funnel(s.act, %1$L, 30, %2$L) f
 WHERE f.eligible_users > 0
 $q$, :'steps', :'as_of'), 3),
-('funnel', 'raw_steps', 'raw events of the steps, activity_agg per account', format($q$
+('funnel', 'raw_steps', 'extension, raw events of the steps, per account', format($q$
 SELECT s.account_id, f.step, f.feature, f.eligible_users, f.reached_users,
        round(f.rate::numeric, 9), f.median_days
 FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
@@ -110,7 +110,7 @@ FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
      funnel(s.act, %1$L, 30, %2$L) f
 WHERE f.eligible_users > 0
 $q$, :'steps', :'as_of'), 4),
-('funnel', 'stored', 'stored per-account summaries', format($q$
+('funnel', 'stored', 'extension, stored summaries', format($q$
 SELECT s.account_id, f.step, f.feature, f.eligible_users, f.reached_users,
        round(f.rate::numeric, 9), f.median_days
 FROM bench_summaries s, funnel(s.act, %1$L, 30, %2$L) f
