@@ -17,6 +17,7 @@
 #include "activity/radix.h"
 #include "args.h"
 #include "compat.h"
+#include "km.h"
 
 PG_FUNCTION_INFO_V1(activity_retention);
 PG_FUNCTION_INFO_V1(activity_retention_rate);
@@ -598,12 +599,6 @@ activity_lifecycle(PG_FUNCTION_ARGS)
  * ----------------------------------------------------------------
  */
 
-typedef struct Survival
-{
-	int32		time;
-	bool		event;
-} Survival;
-
 static int
 cmp_int32(const void *a, const void *b)
 {
@@ -613,12 +608,6 @@ cmp_int32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int
-cmp_survival(const void *a, const void *b)
-{
-	return cmp_int32(&((const Survival *) a)->time, &((const Survival *) b)->time);
-}
-
 Datum
 activity_time_to_feature(PG_FUNCTION_ARGS)
 {
@@ -626,16 +615,11 @@ activity_time_to_feature(PG_FUNCTION_ARGS)
 	ActivityCursor c;
 	int32		n,
 				as_of;
-	Survival   *s;
+	uint64	   *s;
 	int32	   *firsts;
 	int64		users = 0,
-				reached = 0,
-				i;
-	double		surv = 1.0;
-	bool		have_median = false,
-				have_p90 = false;
-	int32		median = 0,
-				p90 = 0;
+				reached = 0;
+	KmLevel		levels[2] = {{1, 2, false, 0}, {1, 10, false, 0}};	/* median, p90 */
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false, false, true, true};
@@ -648,7 +632,7 @@ activity_time_to_feature(PG_FUNCTION_ARGS)
 		elog(ERROR, "return type must be a row type");
 	tupdesc = BlessTupleDesc(tupdesc);
 
-	s = palloc(((Size) v.nusers + 1) * sizeof(Survival));
+	s = huge_array(uint64, (Size) v.nusers + 1);
 	firsts = palloc(((Size) v.nfeatures + 1) * sizeof(int32));
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
@@ -669,49 +653,22 @@ activity_time_to_feature(PG_FUNCTION_ARGS)
 		if (nf >= (uint32) n)
 		{
 			qsort(firsts, nf, sizeof(int32), cmp_int32);
-			s[users].time = firsts[n - 1] - f0;
-			s[users].event = true;
+			s[users] = km_key(firsts[n - 1] - f0, true);
 			reached++;
 		}
 		else
-		{
-			s[users].time = as_of - f0;
-			s[users].event = false;
-		}
+			s[users] = km_key(as_of - f0, false);
 		users++;
 	}
 
-	/* Kaplan-Meier: at each event time, S *= 1 - events / at risk */
-	qsort(s, users, sizeof(Survival), cmp_survival);
-	for (i = 0; i < users && !have_p90;)
-	{
-		int64		j,
-					events = 0;
-
-		for (j = i; j < users && s[j].time == s[i].time; j++)
-			events += s[j].event;
-		if (events > 0)
-		{
-			surv *= 1.0 - (double) events / (double) (users - i);
-			if (!have_median && surv <= 0.5)
-			{
-				have_median = true;
-				median = s[i].time;
-			}
-			if (surv <= 0.1)
-			{
-				have_p90 = true;
-				p90 = s[i].time;
-			}
-		}
-		i = j;
-	}
+	/* Kaplan-Meier quantiles, exactly (km.c) */
+	km_quantiles(s, (Size) users, levels, 2);
 
 	values[0] = Int64GetDatum(users);
 	values[1] = Int64GetDatum(reached);
-	values[2] = Float8GetDatum((double) median);
-	nulls[2] = !have_median;
-	values[3] = Float8GetDatum((double) p90);
-	nulls[3] = !have_p90;
+	values[2] = Float8GetDatum(levels[0].value);
+	nulls[2] = !levels[0].found;
+	values[3] = Float8GetDatum(levels[1].value);
+	nulls[3] = !levels[1].found;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

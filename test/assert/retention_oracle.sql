@@ -510,32 +510,52 @@ JOIN filters f USING (fid);
 --   day (any activity); T = the n-th smallest first day of their distinct
 --   features - f0 when they have n features by as_of (reached), else
 --   censored at as_of - f0.  Kaplan-Meier: at each event time t,
---   S *= 1 - d_t / r_t, r_t = users whose time is >= t; median (p90) = the
---   smallest event time where S <= 0.5 (0.1).
+--   S *= (r_t - d_t) / r_t, r_t = users whose time is >= t, kept exactly as
+--   a fraction of numeric integers; median (p90) = the smallest event time
+--   where S <= 1/2 (1/10), or, where S equals it exactly, the midpoint of
+--   that time and the next event time (the largest time when none follows).
 -- ------------------------------------------------------------------
 CREATE FUNCTION pg_temp.kaplan_meier(times int[], events boolean[],
                                      OUT median float8, OUT p90 float8)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-    s float8 := 1;
+    num numeric := 1;           -- S = num / den
+    den numeric := 1;
     t int;
     d bigint;
     r bigint;
+    m_flat int;                 -- the event time where S = 1/2 exactly
+    p_flat int;                 -- ... 1/10
 BEGIN
     FOR t IN SELECT DISTINCT x FROM unnest(times, events) u(x, e) WHERE e ORDER BY 1
     LOOP
+        IF m_flat IS NOT NULL THEN
+            median := (m_flat + t) / 2.0;
+            m_flat := NULL;
+        END IF;
+        IF p_flat IS NOT NULL THEN
+            p90 := (p_flat + t) / 2.0;
+            p_flat := NULL;
+        END IF;
+        EXIT WHEN p90 IS NOT NULL;
         SELECT count(*) FILTER (WHERE u.e AND u.x = t), count(*) FILTER (WHERE u.x >= t)
           INTO d, r
           FROM unnest(times, events) u(x, e);
-        s := s * (1 - d::float8 / r::float8);
-        IF median IS NULL AND s <= 0.5 THEN
-            median := t;
+        num := num * (r - d);
+        den := den * r;
+        IF median IS NULL AND m_flat IS NULL AND 2 * num <= den THEN
+            IF 2 * num = den THEN m_flat := t; ELSE median := t; END IF;
         END IF;
-        IF s <= 0.1 THEN
-            p90 := t;
-            EXIT;
+        IF p90 IS NULL AND p_flat IS NULL AND 10 * num <= den THEN
+            IF 10 * num = den THEN p_flat := t; ELSE p90 := t; END IF;
         END IF;
     END LOOP;
+    IF m_flat IS NOT NULL THEN
+        median := (m_flat + (SELECT max(x) FROM unnest(times) x)) / 2.0;
+    END IF;
+    IF p_flat IS NOT NULL THEN
+        p90 := (p_flat + (SELECT max(x) FROM unnest(times) x)) / 2.0;
+    END IF;
 END $$;
 
 CREATE TEMP TABLE ttf_n (n int);

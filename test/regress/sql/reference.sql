@@ -172,6 +172,22 @@ SELECT l.* FROM summary, lifecycle(act, 'quarter', as_of => '2026-03-31') l;
 SELECT n, t.* FROM summary, generate_series(1, 4) n,
        time_to_feature(act, n, '2026-03-31') t;
 
+-- time_to_first_use
+SELECT t.* FROM summary, time_to_first_use(act, 'alerts', '2026-03-31') t;
+
+SELECT t.* FROM summary,
+       time_to_first_use(act, 'reports', '2026-03-31', start_feature => 'alerts') t;
+
+-- funnel
+SELECT f.* FROM summary,
+       funnel(act, '{reports,alerts,export}', within => 90, as_of => '2026-04-30') f;
+
+SELECT f.step, f.feature, f.eligible_users, f.reached_users, f.rate
+FROM summary, funnel(act, '{reports,alerts}', within => 7, as_of => '2026-04-30',
+                     cohort_from => '2026-01-01', cohort_to => '2026-01-31') f;
+SELECT * FROM summary, funnel(act, '{reports,NULL}', as_of => '2026-04-30');
+\echo :LAST_ERROR_SQLSTATE
+
 -- usage_trend
 SELECT usage_trend(act, '2026-03-31')                        AS d30,
        usage_trend(act, '2026-03-31', feature => 'reports')  AS reports_d30,
@@ -216,6 +232,19 @@ SELECT f.feature, f.users AS teams, f.active_users AS active_teams,
        f.adoption_rate AS share_of_active_teams
 FROM t, features(t.act, '2026-03-31') f;
 
+-- Recipe: the account as the actor (account funnels)
+CREATE TABLE members (user_id bigint, account text);
+INSERT INTO members VALUES
+    (1, 'acme'), (6, 'acme'), (2, 'globex'), (3, 'globex'), (4, 'initech'), (5, 'initech');
+
+SELECT f.step, f.feature, f.eligible_users AS accounts, f.reached_users AS reached, f.rate, f.median_days
+FROM (SELECT activity_agg(m.account, e.occurred_at, e.feature) AS act
+      FROM events e JOIN members m USING (user_id)) s,
+     funnel(s.act, '{reports,alerts}', within => 30, as_of => '2026-04-30') f;
+
+SELECT f.step, f.eligible_users, f.reached_users, f.rate
+FROM summary, funnel(act, '{reports,alerts}', within => 30, as_of => '2026-04-30') f;
+
 -- Recipe: per-day summaries, rolled up at query time
 CREATE MATERIALIZED VIEW daily AS
 SELECT occurred_at::date AS day, activity_agg(user_id, occurred_at, feature) AS act
@@ -248,6 +277,6 @@ SELECT r.days, r.active_users, r.stickiness FROM history, usage_report(act, '202
 -- not part of the documentation: clean up
 DROP TABLE history;
 DROP MATERIALIZED VIEW daily;
-DROP TABLE summary, users, events;
+DROP TABLE summary, members, users, events;
 RESET DateStyle;
 RESET TimeZone;

@@ -173,7 +173,9 @@ WHERE feature IN ('alerts', 'core');
 -- n = 2: 1 reaches at 7 (01-08 - 01-01), 3 at 1 (01-06 - 01-05); 2 is
 --        censored at 45 (A - 01-01), 5 at 36 (A - 01-10): reached 2.
 --        t 1: at risk 4, S = 3/4; t 7: at risk 3, S = 3/4 * 2/3 = 0.5
---        <= 0.5: median 7; S never reaches 0.1: p90 NULL.
+--        exactly, and no event follows: S stays at 0.5 up to the largest
+--        observed time, 45, so the median is the midpoint (7 + 45) / 2 =
+--        26 (R's survival and SAS); S never reaches 0.1: p90 NULL.
 -- n = 3: 3 reaches at 15 (01-20 - 01-05); the others censored (45, 45,
 --        36).  t 15: S = 3/4: median and p90 NULL.
 -- n = 4: nobody has 4 features: all censored, reached 0, NULLs.
