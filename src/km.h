@@ -6,7 +6,7 @@
 #ifndef ADOPTION_KM_H
 #define ADOPTION_KM_H
 
-#include "activity.h"
+#include "activity/reader.h"
 
 /*
  * One observation: a time in days (>= 0) and whether the event happened
