@@ -6,6 +6,7 @@
 #ifndef ADOPTION_KM_H
 #define ADOPTION_KM_H
 
+#include "activity/radix.h"
 #include "activity/reader.h"
 
 /*
