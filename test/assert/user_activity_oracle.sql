@@ -8,7 +8,7 @@
 -- current database and the extension installed.  Raises an exception that
 -- names the case on any mismatch.
 --
--- The oracle reads SPEC 2.4 literally:
+-- The oracle reads the definition of user_activity in doc/reference.md literally:
 --   * a summary is the set of distinct (user, feature, day) triples of a
 --     group, day = occurred_at::date in the session TimeZone;
 --   * user_activity gives one row per user with a day on or before as_of,
