@@ -81,19 +81,6 @@ act_init_srf(FunctionCallInfo fcinfo)
 #endif
 
 /*
- * act_b64_encode, act_b64_decode: base64 of common/base64.h, whose
- * functions take the destination's size from PostgreSQL 14 on
- */
-#include "common/base64.h"
-#if PG_VERSION_NUM >= 140000
-#define act_b64_encode(src, len, dst, dstlen) pg_b64_encode(src, len, dst, dstlen)
-#define act_b64_decode(src, len, dst, dstlen) pg_b64_decode(src, len, dst, dstlen)
-#else
-#define act_b64_encode(src, len, dst, dstlen) pg_b64_encode(src, len, dst)
-#define act_b64_decode(src, len, dst, dstlen) pg_b64_decode(src, len, dst)
-#endif
-
-/*
  * act_init_srf_expected: act_init_srf with the row type the caller expects
  * (rsinfo->expectedDesc, when it gives one) instead of one built from the
  * function's catalog entry on every call: cheaper for a set-returning

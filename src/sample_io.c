@@ -79,13 +79,13 @@ sample_in(char *str, uint8 kind)
 	if (len == 0 || len % 4 != 0 || len / 4 * 3 > MaxAllocSize - VARHDRSZ)
 		bad_text(kind, "The base64 part is empty, too long or not a multiple of 4 long.");
 	result = palloc(VARHDRSZ + len / 4 * 3);
-	n = act_b64_decode((void *) (colon + 1), (int) len, (void *) VARDATA(result),
+	n = pg_b64_decode((void *) (colon + 1), (int) len, (void *) VARDATA(result),
 					   (int) (len / 4 * 3));
 	if (n < 0)
 		bad_text(kind, "The base64 part is malformed.");
 	/* strict: the text must be the canonical encoding of its bytes */
 	again = palloc(len + 1);
-	m = act_b64_encode((void *) VARDATA(result), n, (void *) again, (int) len);
+	m = pg_b64_encode((void *) VARDATA(result), n, (void *) again, (int) len);
 	if (m != (int) len || memcmp(again, colon + 1, len) != 0)
 		bad_text(kind, "The base64 part is not in canonical form.");
 	SET_VARSIZE(result, VARHDRSZ + n);
@@ -107,7 +107,7 @@ sample_out(Datum d)
 
 	out[0] = '0' + SAMPLE_FORMAT_VERSION;
 	out[1] = ':';
-	n = act_b64_encode((void *) VARDATA_ANY(flat), (int) len, (void *) (out + 2), enc);
+	n = pg_b64_encode((void *) VARDATA_ANY(flat), (int) len, (void *) (out + 2), enc);
 	if (n < 0)
 		elog(ERROR, "base64 encoding failed");
 	out[2 + n] = '\0';
