@@ -654,3 +654,23 @@ CREATE FUNCTION @extschema@.funnel(act @extschema@.activity, steps text[],
     ROWS 4;
 COMMENT ON FUNCTION @extschema@.funnel(@extschema@.activity, text[], integer, date, date, date) IS
 'Ordered funnel: users entering with steps[1] (in the cohort range, window of within days observed whole), how many reached each later step in order within the window, the rate and the median days from entry';
+-- Reshaping summaries: product areas, filters, erasure (SPEC 2.13)
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.activity_map(act @extschema@.activity, mapping jsonb)
+    RETURNS @extschema@.activity AS 'MODULE_PATHNAME', 'activity_map'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 500;
+COMMENT ON FUNCTION @extschema@.activity_map(@extschema@.activity, jsonb) IS
+'The summary with every feature that is a key of mapping (a JSON object) renamed to its value, a string, or removed when the value is null; features mapped to one name merge; NULL when nothing is left';
+
+CREATE FUNCTION @extschema@.activity_filter(act @extschema@.activity, features text[])
+    RETURNS @extschema@.activity AS 'MODULE_PATHNAME', 'activity_filter'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 500;
+COMMENT ON FUNCTION @extschema@.activity_filter(@extschema@.activity, text[]) IS
+'The summary of the triples whose feature is in features (a NULL element keeps the activity without a feature); NULL when nothing is left';
+
+CREATE FUNCTION @extschema@.activity_drop_users(act @extschema@.activity, user_ids anyarray)
+    RETURNS @extschema@.activity AS 'MODULE_PATHNAME', 'activity_drop_users'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 500;
+COMMENT ON FUNCTION @extschema@.activity_drop_users(@extschema@.activity, anyarray) IS
+'The summary without any triple of the given users (an array of the summary''s id type; bigint and integer serve either integer type; NULL elements ignored), as if their events had never been summarised; NULL when nobody is left';

@@ -128,17 +128,6 @@ r_varint(const uint8 **pp, const uint8 *end)
 	return v;
 }
 
-/* byte order, a proper prefix first: the order of text and uuid ids and of feature names */
-static inline int
-cmp_bytes(const char *a, Size alen, const char *b, Size blen)
-{
-	int			c = memcmp(a, b, Min(alen, blen));
-
-	if (c != 0)
-		return c;
-	return (alen > blen) - (alen < blen);
-}
-
 /* reader.c: a view whose feature arrays the caller provides (see merge.c) */
 extern void view_init_in(ActivityView *v, const struct varlena *flat,
 						 const char **feat, uint32 *feat_len);

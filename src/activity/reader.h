@@ -145,6 +145,17 @@ days_in_window(const int32 *days, uint32 n, int64 lo, int64 hi)
 	return days_upper_bound(days, n, hi) - days_upper_bound(days, n, lo);
 }
 
+/* byte order, a proper prefix first: the order of text and uuid ids and of feature names */
+static inline int
+cmp_bytes(const char *a, Size alen, const char *b, Size blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	if (c != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
 /* the user-id type of a stored value (ActivityIdType) */
 extern uint8 activity_value_id_type(const struct varlena *flat);
 

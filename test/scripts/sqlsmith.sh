@@ -166,10 +166,25 @@ INSERT INTO probe VALUES
     (-2147483648, date '4713-01-01 BC', 'Reports', NULL, '{NULL,30}', NULL, NULL, NULL),
     (NULL, NULL, 'dashboards', 'WEEK', NULL, 5000, 'null', '"x"');
 
+-- arguments of the reshaping functions: mappings (valid, not an object,
+-- a value of the wrong type), feature lists and user ids; and a wrapper of
+-- activity_drop_users, whose anyarray argument sqlsmith does not fill
+CREATE TABLE reshape_probe (mapping jsonb, features text[], user_ids integer[]);
+INSERT INTO reshape_probe VALUES
+    ('{"reports": "analytics", "dashboards": "analytics", "search": null}', '{reports,NULL}', '{1,2,3}'),
+    ('{}', '{}', '{}'),
+    ('[]', '{NULL}', '{NULL}'),
+    ('{"reports": 1}', '{nope,""}', '{-2147483648,2147483647}'),
+    ('{"": "", "x": "reports"}', NULL, NULL),
+    (NULL, '{dashboards,reports,search,exports,alerts,comments,sharing,integrations,api,mobile,sso,billing}', '{5,5,5}');
+CREATE FUNCTION drop_users_int(act activity, user_ids integer[])
+RETURNS activity LANGUAGE sql AS
+$$SELECT activity_drop_users(act, user_ids)$$;
+
 -- sqlsmith sees only the tables it may use: those holding activity values,
 -- the view and the edge arguments (not the events, users and accounts)
 GRANT SELECT, INSERT, UPDATE, DELETE
-    ON account_days, account_activity, department_activity, probe TO :"role";
+    ON account_days, account_activity, department_activity, probe, reshape_probe TO :"role";
 GRANT SELECT ON account_metrics TO :"role";
 VACUUM ANALYZE;
 SQL
@@ -200,10 +215,11 @@ SELECT p.* FROM pg_catalog.pg_proc p, types,
     -- queries that read prorettype, not those of the argument types) each
     -- of the extension's is there :weight times
     pg_catalog.generate_series(1, CASE WHEN pg_catalog.current_query() ~ 'prorettype'
-                                         AND (p.oid IN (SELECT objid FROM ext) OR p.proname LIKE 'srf\_%')
+                                         AND (p.oid IN (SELECT objid FROM ext) OR p.proname LIKE 'srf\_%'
+                                              OR p.proname = 'drop_users_int')
                                        THEN :weight ELSE 1 END)
 WHERE p.oid IN (SELECT objid FROM ext)
-   OR (p.pronamespace = 'public'::pg_catalog.regnamespace AND p.proname LIKE 'srf\_%')
+   OR (p.pronamespace = 'public'::pg_catalog.regnamespace AND (p.proname LIKE 'srf\_%' OR p.proname = 'drop_users_int'))
    OR (p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
        AND p.prorettype = ANY (types.oids)
        AND p.proargtypes::pg_catalog.oid[] OPERATOR(pg_catalog.<@) types.oids
@@ -223,7 +239,7 @@ ext_names="$("${psql[@]}" -At -d "$db" -c "
     WHERE p.oid IN (SELECT objid FROM pg_depend
                     WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'adoption')
                       AND classid = 'pg_proc'::regclass AND deptype = 'e')
-       OR p.proname LIKE 'srf\\_%'")"
+       OR p.proname LIKE 'srf\\_%' OR p.proname = 'drop_users_int'")"
 call_re="\\.($ext_names)\\("
 read_re="public\\.(account_days|account_activity|department_activity|account_metrics)[^a-z_]"
 

@@ -91,6 +91,40 @@ SELECT activity_union((SELECT activity_agg(1::bigint, date '2026-03-02')),
                       (SELECT activity_agg('u1'::text, date '2026-03-02')));
 \echo :LAST_ERROR_SQLSTATE
 
+-- activity_map
+SELECT f.feature, f.users, f.active_users
+FROM summary,
+     features(activity_map(act, '{"reports": "analytics", "export": "analytics"}'), '2026-03-31') f;
+
+SELECT activity_map(act, '{"export": "reports"}')::text =
+       (SELECT activity_agg(user_id, occurred_at,
+                            CASE WHEN feature = 'export' THEN 'reports' ELSE feature END)::text
+          FROM events)                                              AS same_as_relabelled,
+       user_count(activity_map(act, '{"alerts": null}'), 'alerts')  AS alert_users_left,
+       user_count(activity_map(act, '{"reports": null, "alerts": null, "export": null}'))
+                                                                    AS users_without_feature
+FROM summary;
+
+SELECT activity_map(act, '{"reports": 1}') FROM summary;
+\echo :LAST_ERROR_SQLSTATE
+
+-- activity_filter
+SELECT user_count(activity_filter(act, '{alerts}'))            AS alert_users,
+       user_count(activity_filter(act, ARRAY['export', NULL])) AS export_or_no_feature,
+       activity_filter(act, '{nope}') IS NULL                  AS nothing_left
+FROM summary;
+
+-- activity_drop_users
+SELECT user_count(activity_drop_users(act, ARRAY[1, 2]))           AS users_left,
+       activity_drop_users(act, ARRAY[4])::text =
+           (SELECT activity_agg(user_id, occurred_at, feature)::text
+              FROM events WHERE user_id <> 4)                      AS as_if_never_seen,
+       activity_drop_users(act, ARRAY[1, 2, 3, 4, 5, 6]) IS NULL   AS nobody_left
+FROM summary;
+
+SELECT activity_drop_users(act, ARRAY['1']) FROM summary;
+\echo :LAST_ERROR_SQLSTATE
+
 -- user_count
 SELECT user_count(act)                            AS ever,
        user_count(act, as_of => '2026-03-31')     AS up_to_mar31,
@@ -274,9 +308,29 @@ SELECT r.days, r.active_users, r.stickiness FROM history, usage_report(act, '202
 UNION ALL
 SELECT r.days, r.active_users, r.stickiness FROM history, usage_report(act, '2026-03-31', '{30}') r;
 
+-- Recipe: product areas
+CREATE TABLE product_areas (feature text PRIMARY KEY, area text);
+INSERT INTO product_areas VALUES
+    ('reports', 'analytics'), ('export', 'analytics'), ('alerts', 'notifications');
+
+WITH areas AS (SELECT jsonb_object_agg(feature, area) AS mapping FROM product_areas)
+SELECT f.feature AS area, f.users, f.active_users, f.adoption_rate
+FROM summary, areas, features(activity_map(act, areas.mapping), '2026-03-31') f;
+
+-- Recipe: erasing a person's data
+CREATE TABLE daily_summary AS
+SELECT occurred_at::date AS day, activity_agg(user_id, occurred_at, feature) AS act
+FROM events GROUP BY 1;
+
+UPDATE daily_summary SET act = activity_drop_users(act, ARRAY[6]);
+DELETE FROM daily_summary WHERE act IS NULL;
+
+SELECT count(*) AS days, user_count(rollup(act)) AS users FROM daily_summary;
+
 -- not part of the documentation: clean up
 DROP TABLE history;
 DROP MATERIALIZED VIEW daily;
+DROP TABLE product_areas, daily_summary;
 DROP TABLE summary, members, users, events;
 RESET DateStyle;
 RESET TimeZone;
