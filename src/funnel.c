@@ -75,10 +75,6 @@ activity_time_to_first_use(PG_FUNCTION_ARGS)
 	int64		users = 0,
 				reached = 0;
 	DayList		target = {NULL, 0, 0, PG_UINT32_MAX};
-	KmLevel		levels[2] = {{1, 2, false, 0}, {1, 10, false, 0}};	/* median, p90 */
-	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, true, true};
 
 	/* like a STRICT function in as_of (feature NULL is any activity) */
 	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(2))
@@ -86,10 +82,6 @@ activity_time_to_first_use(PG_FUNCTION_ARGS)
 	arg_as_of(fcinfo, 2, &as_of);
 	feature = arg_feature(fcinfo, 1, &v);
 	start_feature = arg_feature(fcinfo, 3, &v);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
-
 	obs = huge_array(uint64, (Size) v.nusers + 1);
 	if (start_feature != FEATURE_NONE)
 	{
@@ -124,15 +116,7 @@ activity_time_to_first_use(PG_FUNCTION_ARGS)
 				obs[users - 1] = km_key((int32) (as_of - start), false);
 		}
 	}
-	km_quantiles(obs, (Size) users, levels, 2);
-
-	values[0] = Int64GetDatum(users);
-	values[1] = Int64GetDatum(reached);
-	values[2] = Float8GetDatum(levels[0].value);
-	nulls[2] = !levels[0].found;
-	values[3] = Float8GetDatum(levels[1].value);
-	nulls[3] = !levels[1].found;
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(km_summary_row(fcinfo, obs, (Size) users, reached));
 }
 
 /* ----------------------------------------------------------------

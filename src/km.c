@@ -28,6 +28,8 @@
 
 #include <float.h>
 
+#include "access/htup_details.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 
 #include "km.h"
@@ -314,4 +316,25 @@ km_quantiles(uint64 *keys, Size n, KmLevel *levels, int nlevels)
 	for (; pending_from < next; pending_from++)
 		levels[pending_from].value =
 			((double) pending_time + (double) (int32) (keys[n - 1] >> 1)) / 2.0;
+}
+
+Datum
+km_summary_row(FunctionCallInfo fcinfo, uint64 *keys, Size n, int64 reached)
+{
+	KmLevel		levels[2] = {{1, 2, false, 0}, {1, 10, false, 0}};	/* median, p90 */
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	km_quantiles(keys, n, levels, 2);
+	values[0] = Int64GetDatum((int64) n);
+	values[1] = Int64GetDatum(reached);
+	values[2] = Float8GetDatum(levels[0].value);
+	nulls[2] = !levels[0].found;
+	values[3] = Float8GetDatum(levels[1].value);
+	nulls[3] = !levels[1].found;
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 }

@@ -35,4 +35,10 @@ typedef struct KmLevel
  */
 extern void km_quantiles(uint64 *keys, Size n, KmLevel *levels, int nlevels);
 
+/*
+ * The row (users, reached, median_days, p90_days) of time_to_feature and
+ * time_to_first_use over the n observations in keys (sorted here).
+ */
+extern Datum km_summary_row(FunctionCallInfo fcinfo, uint64 *keys, Size n, int64 reached);
+
 #endif							/* ADOPTION_KM_H */

@@ -619,19 +619,11 @@ activity_time_to_feature(PG_FUNCTION_ARGS)
 	int32	   *firsts;
 	int64		users = 0,
 				reached = 0;
-	KmLevel		levels[2] = {{1, 2, false, 0}, {1, 10, false, 0}};	/* median, p90 */
-	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, true, true};
 
 	if (!arg_activity(fcinfo, &v) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
 	n = arg_positive(fcinfo, 1, "n");
 	arg_as_of(fcinfo, 2, &as_of);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
-
 	s = huge_array(uint64, (Size) v.nusers + 1);
 	firsts = palloc(((Size) v.nfeatures + 1) * sizeof(int32));
 	cursor_init(&c, &v);
@@ -661,14 +653,5 @@ activity_time_to_feature(PG_FUNCTION_ARGS)
 		users++;
 	}
 
-	/* Kaplan-Meier quantiles, exactly (km.c) */
-	km_quantiles(s, (Size) users, levels, 2);
-
-	values[0] = Int64GetDatum(users);
-	values[1] = Int64GetDatum(reached);
-	values[2] = Float8GetDatum(levels[0].value);
-	nulls[2] = !levels[0].found;
-	values[3] = Float8GetDatum(levels[1].value);
-	nulls[3] = !levels[1].found;
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(km_summary_row(fcinfo, s, (Size) users, reached));
 }

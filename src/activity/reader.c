@@ -106,12 +106,10 @@ view_init_in(ActivityView *v, const struct varlena *flat, const char **feat, uin
 	v->end = end;
 }
 
-/* the code of a named feature, or FEATURE_NONE when the value lacks it */
+/* the code of a feature named by bytes, or FEATURE_NONE when the value lacks it */
 int32
-activity_view_feature(const ActivityView *v, const text *name)
+activity_view_find(const ActivityView *v, const char *s, Size len)
 {
-	const char *s = VARDATA_ANY(name);
-	Size		len = VARSIZE_ANY_EXHDR(name);
 	uint32		lo = 1,
 				hi = v->nfeatures + 1;
 
@@ -128,6 +126,13 @@ activity_view_feature(const ActivityView *v, const text *name)
 			hi = mid;
 	}
 	return FEATURE_NONE;
+}
+
+/* the code of a named feature, or FEATURE_NONE when the value lacks it */
+int32
+activity_view_feature(const ActivityView *v, const text *name)
+{
+	return activity_view_find(v, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
 }
 
 void

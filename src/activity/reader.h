@@ -81,6 +81,7 @@ typedef struct ActivityCursor
 
 extern void activity_view_init(ActivityView *v, const struct varlena *flat);
 extern int32 activity_view_feature(const ActivityView *v, const text *name);
+extern int32 activity_view_find(const ActivityView *v, const char *s, Size len);
 extern void cursor_init(ActivityCursor *c, const ActivityView *v);
 extern bool cursor_next_user(ActivityCursor *c);
 extern bool cursor_next_pair(ActivityCursor *c);

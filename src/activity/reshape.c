@@ -47,28 +47,6 @@ cmp_names(const void *a, const void *b)
 	return cmp_bytes(x->s, x->len, y->s, y->len);
 }
 
-/* the code of a named feature of the view, 0 when it has none of that name */
-uint32
-view_find(const ActivityView *v, const char *s, Size len)
-{
-	uint32		lo = 1,
-				hi = v->nfeatures + 1;
-
-	while (lo < hi)
-	{
-		uint32		mid = lo + (hi - lo) / 2;
-		int			c = cmp_bytes(v->feat[mid], v->feat_len[mid], s, len);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /*
  * Sets r->fmap, names and nnames from the output name of each input
  * feature (out[f], f = 1 .. nfeatures; s NULL: dropped), sorting and

@@ -32,7 +32,13 @@ typedef struct Reshape
 /* names, ascending in byte order (qsort comparator of Label) */
 extern int	cmp_names(const void *a, const void *b);
 /* the code of a feature name in a view, or 0 when absent */
-extern uint32 view_find(const ActivityView *v, const char *s, Size len);
+static inline uint32
+view_find(const ActivityView *v, const char *s, Size len)
+{
+	int32		code = activity_view_find(v, s, len);
+
+	return code > 0 ? (uint32) code : 0;
+}
 /* r->fmap, r->names and r->nnames from the output name of each input feature */
 extern void set_names(Reshape *r, const Label *out, bool keep_none);
 /* the reshaped value, or NULL when no triple is left */
