@@ -355,21 +355,23 @@ CREATE FUNCTION @extschema@.retention(act @extschema@.activity,
                                       feature text DEFAULT NULL,
                                       cohort_from date DEFAULT NULL,
                                       cohort_to date DEFAULT NULL,
+                                      start_feature text DEFAULT NULL,
                                       OUT day integer, OUT cohort_users bigint,
                                       OUT eligible_users bigint, OUT retained_users bigint,
                                       OUT rate float8)
     RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_retention' LANGUAGE C STABLE PARALLEL SAFE COST 1000
     ROWS 3;
-COMMENT ON FUNCTION @extschema@.retention(@extschema@.activity, integer[], integer, date, text, date, date) IS
-'Retention at each checkpoint day N: users whose first active day s has s + N + width - 1 <= as_of (eligible) and who were active in [s + N, s + N + width) (retained); width NULL is unbounded';
+COMMENT ON FUNCTION @extschema@.retention(@extschema@.activity, integer[], integer, date, text, date, date, text) IS
+'Retention at each checkpoint day N: users whose start s (first active day, or first use of start_feature when given) has s + N + width - 1 <= as_of (eligible) and who were active (on feature, when given) in [s + N, s + N + width) (retained); width NULL is unbounded';
 
 CREATE FUNCTION @extschema@.retention_rate(act @extschema@.activity, day integer,
                                            width integer DEFAULT 30,
                                            as_of date DEFAULT current_date,
-                                           feature text DEFAULT NULL)
+                                           feature text DEFAULT NULL,
+                                           start_feature text DEFAULT NULL)
     RETURNS float8 AS 'MODULE_PATHNAME', 'activity_retention_rate' LANGUAGE C STABLE PARALLEL SAFE COST 200;
-COMMENT ON FUNCTION @extschema@.retention_rate(@extschema@.activity, integer, integer, date, text) IS
-'The rate of one retention checkpoint: retained users / eligible users';
+COMMENT ON FUNCTION @extschema@.retention_rate(@extschema@.activity, integer, integer, date, text, text) IS
+'The rate of one retention checkpoint: retained users / eligible users (start and activity as in retention)';
 
 CREATE FUNCTION @extschema@.feature_retention(act @extschema@.activity,
                                               days integer[] DEFAULT '{30,60,90}',
@@ -388,26 +390,30 @@ CREATE FUNCTION @extschema@.cohort_retention(act @extschema@.activity,
                                              periods integer DEFAULT 12,
                                              as_of date DEFAULT current_date,
                                              feature text DEFAULT NULL,
+                                             start_feature text DEFAULT NULL,
+                                             recurring boolean DEFAULT false,
+                                             week_start text DEFAULT 'monday',
                                              OUT cohort date, OUT period integer,
                                              OUT cohort_users bigint, OUT retained_users bigint,
                                              OUT rate float8)
     RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_cohort_retention' LANGUAGE C STABLE PARALLEL SAFE COST 1000
     ROWS 78;
-COMMENT ON FUNCTION @extschema@.cohort_retention(@extschema@.activity, text, integer, date, text) IS
-'Retention triangle: users grouped by the calendar period (day, week or month) of their first active day, active in each later ended period';
+COMMENT ON FUNCTION @extschema@.cohort_retention(@extschema@.activity, text, integer, date, text, text, boolean, text) IS
+'Retention triangle: users grouped by the calendar period (day, week starting on week_start, month or quarter) of their start (first active day, or first use of start_feature when given; with recurring, every period they start in), active (on feature, when given) in each later ended period';
 
 CREATE FUNCTION @extschema@.lifecycle(act @extschema@.activity,
                                       period text DEFAULT 'week',
                                       periods integer DEFAULT 12,
                                       as_of date DEFAULT current_date,
                                       feature text DEFAULT NULL,
+                                      week_start text DEFAULT 'monday',
                                       OUT period_start date, OUT new_users bigint,
                                       OUT returning_users bigint, OUT resurrecting_users bigint,
                                       OUT dormant_users bigint)
     RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_lifecycle' LANGUAGE C STABLE PARALLEL SAFE COST 1000
     ROWS 12;
-COMMENT ON FUNCTION @extschema@.lifecycle(@extschema@.activity, text, integer, date, text) IS
-'New, returning, resurrecting and dormant users of each of the last ended calendar periods';
+COMMENT ON FUNCTION @extschema@.lifecycle(@extschema@.activity, text, integer, date, text, text) IS
+'New, returning, resurrecting and dormant users of each of the last ended calendar periods (day, week starting on week_start, month or quarter)';
 
 CREATE FUNCTION @extschema@.time_to_feature(act @extschema@.activity, n integer DEFAULT 2,
                                             as_of date DEFAULT current_date,
@@ -674,3 +680,64 @@ CREATE FUNCTION @extschema@.activity_drop_users(act @extschema@.activity, user_i
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 500;
 COMMENT ON FUNCTION @extschema@.activity_drop_users(@extschema@.activity, anyarray) IS
 'The summary without any triple of the given users (an array of the summary''s id type; bigint and integer serve either integer type; NULL elements ignored), as if their events had never been summarised; NULL when nobody is left';
+-- The 0.2.0 signatures of retention, retention_rate, cohort_retention and
+-- lifecycle
+-- ------------------------------------------------------------------
+-- 0.3.0 gave these functions trailing arguments with defaults
+-- (start_feature, recurring, week_start).  PostgreSQL cannot add arguments
+-- to a function, and an overload that only adds defaulted arguments makes
+-- every call that omits them ambiguous, so the update to 0.3.0 renames the
+-- 0.2.0 functions (views and other objects that use them keep working,
+-- unchanged: they refer to the function, not to its name) and creates the
+-- new signatures under the old names.  The same functions are here, so
+-- that a fresh install and an updated one have the same objects, and a
+-- dump of a database whose views use them restores.  They compute what the
+-- new signatures compute with the new arguments at their defaults.
+CREATE FUNCTION @extschema@.retention_v0_2(act @extschema@.activity,
+                                           days integer[] DEFAULT '{30,60,90}',
+                                           width integer DEFAULT 30,
+                                           as_of date DEFAULT current_date,
+                                           feature text DEFAULT NULL,
+                                           cohort_from date DEFAULT NULL,
+                                           cohort_to date DEFAULT NULL,
+                                           OUT day integer, OUT cohort_users bigint,
+                                           OUT eligible_users bigint, OUT retained_users bigint,
+                                           OUT rate float8)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_retention' LANGUAGE C STABLE PARALLEL SAFE COST 1000
+    ROWS 3;
+COMMENT ON FUNCTION @extschema@.retention_v0_2(@extschema@.activity, integer[], integer, date, text, date, date) IS
+'The 0.2.0 signature of retention, kept for views made with it: retention with start_feature NULL';
+
+CREATE FUNCTION @extschema@.retention_rate_v0_2(act @extschema@.activity, day integer,
+                                                width integer DEFAULT 30,
+                                                as_of date DEFAULT current_date,
+                                                feature text DEFAULT NULL)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_retention_rate' LANGUAGE C STABLE PARALLEL SAFE COST 200;
+COMMENT ON FUNCTION @extschema@.retention_rate_v0_2(@extschema@.activity, integer, integer, date, text) IS
+'The 0.2.0 signature of retention_rate, kept for views made with it: retention_rate with start_feature NULL';
+
+CREATE FUNCTION @extschema@.cohort_retention_v0_2(act @extschema@.activity,
+                                                  period text DEFAULT 'month',
+                                                  periods integer DEFAULT 12,
+                                                  as_of date DEFAULT current_date,
+                                                  feature text DEFAULT NULL,
+                                                  OUT cohort date, OUT period integer,
+                                                  OUT cohort_users bigint, OUT retained_users bigint,
+                                                  OUT rate float8)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_cohort_retention' LANGUAGE C STABLE PARALLEL SAFE COST 1000
+    ROWS 78;
+COMMENT ON FUNCTION @extschema@.cohort_retention_v0_2(@extschema@.activity, text, integer, date, text) IS
+'The 0.2.0 signature of cohort_retention, kept for views made with it: cohort_retention with start_feature NULL, recurring false, week_start monday';
+
+CREATE FUNCTION @extschema@.lifecycle_v0_2(act @extschema@.activity,
+                                           period text DEFAULT 'week',
+                                           periods integer DEFAULT 12,
+                                           as_of date DEFAULT current_date,
+                                           feature text DEFAULT NULL,
+                                           OUT period_start date, OUT new_users bigint,
+                                           OUT returning_users bigint, OUT resurrecting_users bigint,
+                                           OUT dormant_users bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_lifecycle' LANGUAGE C STABLE PARALLEL SAFE COST 1000
+    ROWS 12;
+COMMENT ON FUNCTION @extschema@.lifecycle_v0_2(@extschema@.activity, text, integer, date, text) IS
+'The 0.2.0 signature of lifecycle, kept for views made with it: lifecycle with week_start monday';

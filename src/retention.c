@@ -7,6 +7,14 @@
  * or of any activity), in one pass over the stored value.  The figures are
  * counts that add up across groups (users belong to one account), so a
  * product-wide table is the sum of per-account rows.
+ *
+ * retention, retention_rate and cohort_retention may start users on the
+ * first use of a start feature (start_feature) instead of their first
+ * activity: a second cursor then walks the same users in step, one reading
+ * the start feature's days and the other the activity that retains.  The
+ * 0.2.0 signatures of these functions (and of lifecycle), kept under other
+ * names for views made with them, call the same entry points with fewer
+ * arguments: PG_NARGS() says which arguments are there.
  */
 #include "postgres.h"
 
@@ -57,16 +65,16 @@ counts_init(RetentionCounts *rc, int n)
 	rc->retained = palloc0((Size) Max(n, 1) * sizeof(int64));
 }
 
-/* adds one user, given their sorted distinct days up to as_of */
-static void
-counts_add_user(RetentionCounts *rc, const Checkpoints *cp, const int32 *days, uint32 ndays)
+/*
+ * adds one user, given their start and their sorted distinct active days
+ * up to as_of
+ */
+static inline void
+counts_add_start(RetentionCounts *rc, const Checkpoints *cp, int64 start,
+				 const int32 *days, uint32 ndays)
 {
-	int64		start;
 	int			i;
 
-	if (ndays == 0)
-		return;
-	start = days[0];
 	if (start < cp->cohort_from || start > cp->cohort_to)
 		return;
 	rc->cohort++;
@@ -81,6 +89,31 @@ counts_add_user(RetentionCounts *rc, const Checkpoints *cp, const int32 *days, u
 		if (days_in_window(days, ndays, from - 1, to) > 0)
 			rc->retained[i]++;
 	}
+}
+
+/* adds one user started by their first active day, given their days */
+static void
+counts_add_user(RetentionCounts *rc, const Checkpoints *cp, const int32 *days, uint32 ndays)
+{
+	if (ndays == 0)
+		return;
+	counts_add_start(rc, cp, days[0], days, ndays);
+}
+
+/* no start feature: users start on their first day of the activity counted */
+#define START_ACTIVE (-3)
+
+/*
+ * The start filter of argument argno (start_feature): START_ACTIVE when
+ * the function has no such argument or it is NULL, else a feature code or
+ * FEATURE_NONE (a feature absent from the value: nobody starts).
+ */
+static int32
+arg_start_feature(FunctionCallInfo fcinfo, int argno, const ActivityView *v)
+{
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return START_ACTIVE;
+	return activity_view_feature(v, PG_GETARG_TEXT_PP(argno));
 }
 
 /* reads days, width, as_of of retention-like functions; false for NULL */
@@ -129,22 +162,44 @@ put_retention_rows(ReturnSetInfo *rsinfo, const Checkpoints *cp, const Retention
 	}
 }
 
-/* the counts of one feature filter over the whole value */
+/* the counts of one feature filter (and start filter) over the whole value */
 static void
-retention_counts(const ActivityView *v, int32 feature, const Checkpoints *cp,
+retention_counts(const ActivityView *v, int32 feature, int32 start, const Checkpoints *cp,
 				 RetentionCounts *rc)
 {
-	ActivityCursor c;
+	ActivityCursor c,
+				s;
 
 	counts_init(rc, cp->n);
-	if (feature == FEATURE_NONE)
-		return;
-	cursor_init(&c, v);
-	while (cursor_next_user(&c))
+	if (start == START_ACTIVE)
 	{
-		uint32		n = cursor_user_days(&c, feature, cp->as_of);
+		if (feature == FEATURE_NONE)
+			return;
+		cursor_init(&c, v);
+		while (cursor_next_user(&c))
+		{
+			uint32		n = cursor_user_days(&c, feature, cp->as_of);
 
-		counts_add_user(rc, cp, c.days, n);
+			counts_add_user(rc, cp, c.days, n);
+		}
+		return;
+	}
+	/* a start feature: s reads its days, c the same user's activity */
+	if (start == FEATURE_NONE)
+		return;
+	cursor_init(&s, v);
+	cursor_init(&c, v);
+	while (cursor_next_user(&s))
+	{
+		uint32		ns,
+					n;
+
+		cursor_next_user(&c);
+		ns = cursor_user_days(&s, start, cp->as_of);
+		if (ns == 0)
+			continue;			/* never used the start feature: no cohort */
+		n = cursor_user_days(&c, feature, cp->as_of);
+		counts_add_start(rc, cp, s.days[0], c.days, n);
 	}
 }
 
@@ -161,7 +216,7 @@ activity_retention(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	arg_date_bound(fcinfo, 5, &cp.cohort_from);
 	arg_date_bound(fcinfo, 6, &cp.cohort_to);
-	retention_counts(&v, arg_feature(fcinfo, 4, &v), &cp, &rc);
+	retention_counts(&v, arg_feature(fcinfo, 4, &v), arg_start_feature(fcinfo, 7, &v), &cp, &rc);
 	put_retention_rows(rsinfo, &cp, &rc, NULL);
 	return (Datum) 0;
 }
@@ -191,7 +246,7 @@ activity_retention_rate(PG_FUNCTION_ARGS)
 	cp.day = &day;
 	cp.cohort_from = PG_INT64_MIN;
 	cp.cohort_to = PG_INT64_MAX;
-	retention_counts(&v, arg_feature(fcinfo, 4, &v), &cp, &rc);
+	retention_counts(&v, arg_feature(fcinfo, 4, &v), arg_start_feature(fcinfo, 5, &v), &cp, &rc);
 	if (rc.eligible[0] == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) rc.retained[0] / (double) rc.eligible[0]);
@@ -235,8 +290,16 @@ typedef enum PeriodKind
 {
 	PERIOD_DAY,
 	PERIOD_WEEK,
-	PERIOD_MONTH
+	PERIOD_MONTH,
+	PERIOD_QUARTER
 } PeriodKind;
+
+/* a kind of period, and for weeks the day they start on */
+typedef struct PeriodSpec
+{
+	PeriodKind	kind;
+	int32		week_origin;	/* a day (DateADT) on which a week starts */
+} PeriodSpec;
 
 static PeriodKind
 arg_period(FunctionCallInfo fcinfo, int argno)
@@ -249,14 +312,39 @@ arg_period(FunctionCallInfo fcinfo, int argno)
 		return PERIOD_WEEK;
 	if (pg_strcasecmp(s, "month") == 0)
 		return PERIOD_MONTH;
+	if (pg_strcasecmp(s, "quarter") == 0)
+		return PERIOD_QUARTER;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("period must be 'day', 'week' or 'month', not \"%s\"", s)));
+			 errmsg("period must be 'day', 'week', 'month' or 'quarter', not \"%s\"", s)));
 	return PERIOD_DAY;
 }
 
 /* 2000-01-03, day 2, is a Monday: ISO weeks start on days 2 + 7k */
 #define FIRST_MONDAY 2
+
+/*
+ * week_start: a full English day name, case-insensitive; the day (DateADT)
+ * of one such weekday
+ */
+static int32
+arg_week_start(FunctionCallInfo fcinfo, int argno)
+{
+	static const char *const names[] = {
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+	};
+	char	   *s = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	int			i;
+
+	for (i = 0; i < (int) lengthof(names); i++)
+		if (pg_strcasecmp(s, names[i]) == 0)
+			return FIRST_MONDAY + i;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("week_start must be 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday' or 'sunday', not \"%s\"",
+					s)));
+	return FIRST_MONDAY;
+}
 
 static inline int64
 floor_div(int64 a, int64 b)
@@ -266,37 +354,43 @@ floor_div(int64 a, int64 b)
 
 /* the number of the calendar period holding a day */
 static int64
-period_of(PeriodKind kind, int32 day)
+period_of(const PeriodSpec *ps, int32 day)
 {
 	int			y,
 				m,
 				d;
 
-	switch (kind)
+	switch (ps->kind)
 	{
 		case PERIOD_DAY:
 			return day;
 		case PERIOD_WEEK:
-			return floor_div((int64) day - FIRST_MONDAY, 7);
+			return floor_div((int64) day - ps->week_origin, 7);
 		case PERIOD_MONTH:
 			j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 			return (int64) y * 12 + (m - 1);
+		case PERIOD_QUARTER:
+			j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+			return (int64) y * 4 + (m - 1) / 3;
 	}
 	return 0;
 }
 
 /* the first day of a period */
 static int32
-period_start(PeriodKind kind, int64 p)
+period_start(const PeriodSpec *ps, int64 p)
 {
-	switch (kind)
+	switch (ps->kind)
 	{
 		case PERIOD_DAY:
 			return (int32) p;
 		case PERIOD_WEEK:
-			return (int32) (p * 7 + FIRST_MONDAY);
+			return (int32) (p * 7 + ps->week_origin);
 		case PERIOD_MONTH:
 			return date2j((int) floor_div(p, 12), (int) (p - floor_div(p, 12) * 12) + 1, 1)
+				- POSTGRES_EPOCH_JDATE;
+		case PERIOD_QUARTER:
+			return date2j((int) floor_div(p, 4), (int) (p - floor_div(p, 4) * 4) * 3 + 1, 1)
 				- POSTGRES_EPOCH_JDATE;
 	}
 	return 0;
@@ -304,11 +398,11 @@ period_start(PeriodKind kind, int64 p)
 
 /* the latest period that has ended on or before as_of */
 static int64
-last_ended_period(PeriodKind kind, int32 as_of)
+last_ended_period(const PeriodSpec *ps, int32 as_of)
 {
-	int64		p = period_of(kind, as_of);
+	int64		p = period_of(ps, as_of);
 
-	return period_start(kind, p + 1) - 1 <= as_of ? p : p - 1;
+	return period_start(ps, p + 1) - 1 <= as_of ? p : p - 1;
 }
 
 /*
@@ -316,14 +410,14 @@ last_ended_period(PeriodKind kind, int32 as_of)
  * last; returns their number.
  */
 static uint32
-user_periods(PeriodKind kind, const int32 *days, uint32 ndays, int64 last, int64 *out)
+user_periods(const PeriodSpec *ps, const int32 *days, uint32 ndays, int64 last, int64 *out)
 {
 	uint32		i,
 				n = 0;
 
 	for (i = 0; i < ndays; i++)
 	{
-		int64		p = period_of(kind, days[i]);
+		int64		p = period_of(ps, days[i]);
 
 		if (p > last)
 			break;
@@ -335,22 +429,30 @@ user_periods(PeriodKind kind, const int32 *days, uint32 ndays, int64 last, int64
 
 typedef struct PeriodArgs
 {
-	PeriodKind	kind;
+	PeriodSpec	spec;
 	int32		periods;
 	int32		as_of;
 	int64		last;			/* last ended period */
 	int64		first;			/* first period shown */
 } PeriodArgs;
 
+/*
+ * act, period, periods, as_of (arguments 0 to 3) and week_start (argument
+ * week_arg, Monday when the function has none); false when one is NULL
+ */
 static bool
-period_args(FunctionCallInfo fcinfo, ActivityView *v, PeriodArgs *pa)
+period_args(FunctionCallInfo fcinfo, ActivityView *v, PeriodArgs *pa, int week_arg)
 {
-	if (!arg_activity(fcinfo, v) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	bool		has_week = PG_NARGS() > week_arg;
+
+	if (!arg_activity(fcinfo, v) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		(has_week && PG_ARGISNULL(week_arg)))
 		return false;
-	pa->kind = arg_period(fcinfo, 1);
+	pa->spec.kind = arg_period(fcinfo, 1);
 	pa->periods = arg_positive(fcinfo, 2, "periods");
 	arg_as_of(fcinfo, 3, &pa->as_of);
-	pa->last = last_ended_period(pa->kind, pa->as_of);
+	pa->spec.week_origin = has_week ? arg_week_start(fcinfo, week_arg) : FIRST_MONDAY;
+	pa->last = last_ended_period(&pa->spec, pa->as_of);
 	pa->first = pa->last - pa->periods + 1;
 	return true;
 }
@@ -367,8 +469,8 @@ data_periods(const ActivityView *v, const PeriodArgs *pa, int64 *lo, int64 *hi)
 	*hi = pa->last;
 	if (v->ntriples > 0)
 	{
-		*lo = Max(*lo, period_of(pa->kind, v->min_day));
-		*hi = Min(*hi, period_of(pa->kind, v->max_day) + 1);
+		*lo = Max(*lo, period_of(&pa->spec, v->min_day));
+		*hi = Min(*hi, period_of(&pa->spec, v->max_day) + 1);
 	}
 	else
 		*hi = *lo - 1;
@@ -383,32 +485,72 @@ data_periods(const ActivityView *v, const PeriodArgs *pa, int64 *lo, int64 *hi)
  */
 #define DENSE_SLACK 65536
 
+/* a growing array of sorted-later keys */
+typedef struct KeyBuf
+{
+	uint64	   *keys;
+	Size		n;
+	Size		cap;
+} KeyBuf;
+
+static void
+keybuf_grow(KeyBuf *b)
+{
+	if (b->cap >= MaxAllocHugeSize / sizeof(uint64) / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many (cohort, period) counts to keep in memory"),
+				 errhint("Ask for fewer periods, or for longer ones.")));
+	b->cap *= 2;
+	b->keys = repalloc_huge(b->keys, b->cap * sizeof(uint64));
+}
+
+static inline void
+keybuf_push(KeyBuf *b, uint64 key)
+{
+	if (unlikely(b->n == b->cap))
+		keybuf_grow(b);
+	b->keys[b->n++] = key;
+}
+
+/* sparse cohort_retention keys: (cohort - lo) << 32 | k, or | COHORT_MEMBER */
+#define COHORT_MEMBER UINT64CONST(0xFFFFFFFF)
+
 Datum
 activity_cohort_retention(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ActivityView v;
-	ActivityCursor c;
+	ActivityCursor c,
+				s;
 	PeriodArgs	pa;
-	int32		feature;
+	int32		feature,
+				start;
+	bool		recurring = false;
 	int64		lo,
 				hi,
 				n,
 				i,
 				k;
 	bool		dense;
-	int64	  **retained = NULL;	/* dense: [cohort][k]; k = 0 is the size */
-	uint64	   *keys = NULL;	/* sparse: (cohort - lo) << 32 | k */
-	Size		nkeys = 0,
-				next;
-	int64	   *periods;
+	int64	  **retained = NULL;	/* dense: [cohort][k] */
+	int64	   *sizes = NULL;	/* dense: [cohort] */
+	KeyBuf		kb = {NULL, 0, 0};	/* sparse */
+	Size		next;
+	int64	   *periods,
+			   *starts;
 
 	act_init_srf(fcinfo);
-	if (!period_args(fcinfo, &v, &pa))
+	if (PG_NARGS() > 6 && PG_ARGISNULL(6))
+		return (Datum) 0;
+	if (!period_args(fcinfo, &v, &pa, 7))
 		return (Datum) 0;
 	feature = arg_feature(fcinfo, 4, &v);
+	start = arg_start_feature(fcinfo, 5, &v);
+	if (PG_NARGS() > 6)
+		recurring = PG_GETARG_BOOL(6);
 	data_periods(&v, &pa, &lo, &hi);
-	if (lo > hi)
+	if (lo > hi || start == FEATURE_NONE)
 		return (Datum) 0;
 	n = hi - lo + 1;
 	/* the triangle has n (n + 1) / 2 counts */
@@ -418,31 +560,80 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 		retained = palloc(n * sizeof(int64 *));
 		for (i = 0; i < n; i++)
 			retained[i] = palloc0((n - i) * sizeof(int64));
+		sizes = palloc0(n * sizeof(int64));
 	}
 	else
-		keys = huge_array(uint64, (Size) v.ntriples + 1);	/* periods <= days <= triples */
+	{
+		/* one for each user period and user: all that a first cohort needs */
+		kb.cap = (Size) v.ntriples + v.nusers + 1;
+		kb.keys = huge_array(uint64, kb.cap);
+	}
 	periods = palloc(((Size) v.ntriples + 1) * sizeof(int64));
+	starts = start == START_ACTIVE ? periods : palloc(((Size) v.ntriples + 1) * sizeof(int64));
 
 	cursor_init(&c, &v);
+	if (start != START_ACTIVE)
+		cursor_init(&s, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		nd = cursor_user_days(&c, feature, pa.as_of);
-		uint32		np = user_periods(pa.kind, c.days, nd, pa.last, periods);
-		uint32		j;
+		uint32		nd,
+					np,
+					ns,
+					j,
+					a = 0;
 
-		if (np == 0 || periods[0] < lo)
-			continue;
-		for (j = 0; j < np; j++)
+		/* the user's start periods, and the periods in which they are active */
+		if (start == START_ACTIVE)
 		{
+			nd = cursor_user_days(&c, feature, pa.as_of);
+			np = ns = user_periods(&pa.spec, c.days, nd, pa.last, periods);
+		}
+		else
+		{
+			cursor_next_user(&s);
+			nd = cursor_user_days(&s, start, pa.as_of);
+			ns = user_periods(&pa.spec, s.days, nd, pa.last, starts);
+			if (ns == 0)
+				continue;
+			nd = cursor_user_days(&c, feature, pa.as_of);
+			np = user_periods(&pa.spec, c.days, nd, pa.last, periods);
+		}
+		if (ns == 0 || (!recurring && starts[0] < lo))
+			continue;
+		if (!recurring)
+			ns = 1;				/* the cohort of the first start only */
+		for (j = 0; j < ns; j++)
+		{
+			int64		cohort = starts[j];
+			uint32		m;
+
+			if (cohort < lo)
+				continue;
+			CHECK_FOR_INTERRUPTS();
+			/* the user's active periods from the cohort's on */
+			while (a < np && periods[a] < cohort)
+				a++;
 			if (dense)
-				retained[periods[0] - lo][periods[j] - periods[0]]++;
-			else				/* both below 2^32: fewer than the days PostgreSQL has */
-				keys[nkeys++] = ((uint64) (periods[0] - lo) << 32) |
-					(uint64) (periods[j] - periods[0]);
+			{
+				int64	   *row = retained[cohort - lo];
+
+				sizes[cohort - lo]++;
+				for (m = a; m < np; m++)
+					row[periods[m] - cohort]++;
+			}
+			else
+			{
+				/* both below 2^32: fewer than the days PostgreSQL has */
+				uint64		base = (uint64) (cohort - lo) << 32;
+
+				keybuf_push(&kb, base | COHORT_MEMBER);
+				for (m = a; m < np; m++)
+					keybuf_push(&kb, base | (uint64) (periods[m] - cohort));
+			}
 		}
 	}
 	if (!dense)
-		sort_keys(keys, nkeys);
+		sort_keys(kb.keys, kb.n);
 
 	/* each cohort that has users, in order, with every k up to last */
 	next = 0;
@@ -452,15 +643,16 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 		Size		end = next;
 
 		if (dense)
-			size = retained[i][0];
+			size = sizes[i];
 		else
 		{
-			if (next >= nkeys)
+			if (next >= kb.n)
 				break;
-			i = (int64) (keys[next] >> 32);
-			while (end < nkeys && (int64) (keys[end] >> 32) == i)
+			i = (int64) (kb.keys[next] >> 32);
+			/* the cohort's keys: its k in order, then its members */
+			while (end < kb.n && (int64) (kb.keys[end] >> 32) == i)
 			{
-				if ((keys[end] & 0xFFFFFFFF) == 0)
+				if ((kb.keys[end] & 0xFFFFFFFF) == COHORT_MEMBER)
 					size++;
 				end++;
 			}
@@ -477,12 +669,12 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 			if (dense)
 				r = k < n - i ? retained[i][k] : 0;
 			else
-				while (next < end && (int64) (keys[next] & 0xFFFFFFFF) == k)
+				while (next < end && (int64) (kb.keys[next] & 0xFFFFFFFF) == k)
 				{
 					r++;
 					next++;
 				}
-			values[0] = DateADTGetDatum(period_start(pa.kind, lo + i));
+			values[0] = DateADTGetDatum(period_start(&pa.spec, lo + i));
 			values[1] = Int32GetDatum((int32) Min(k, PG_INT32_MAX));
 			values[2] = Int64GetDatum(size);
 			values[3] = Int64GetDatum(r);
@@ -516,12 +708,12 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 				next;
 
 	act_init_srf(fcinfo);
-	if (!period_args(fcinfo, &v, &pa))
+	if (!period_args(fcinfo, &v, &pa, 5))
 		return (Datum) 0;
 	feature = arg_feature(fcinfo, 4, &v);
 	/* every requested period gets a row, with data or not */
 	first = Max(pa.last - pa.periods + 1,
-				period_of(pa.kind, DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 1);
+				period_of(&pa.spec, DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 1);
 	pa.first = first;
 	data_periods(&v, &pa, &lo, &hi);
 	n = Max(hi - lo + 1, 0);
@@ -536,7 +728,7 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	while (cursor_next_user(&c))
 	{
 		uint32		nd = cursor_user_days(&c, feature, pa.as_of);
-		uint32		np = user_periods(pa.kind, c.days, nd, pa.last, periods);
+		uint32		np = user_periods(&pa.spec, c.days, nd, pa.last, periods);
 		uint32		j;
 
 		for (j = 0; j < np; j++)
@@ -586,7 +778,7 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 					next++;
 				}
 		}
-		values[0] = DateADTGetDatum(period_start(pa.kind, p));
+		values[0] = DateADTGetDatum(period_start(&pa.spec, p));
 		for (k = 0; k < 4; k++)
 			values[k + 1] = Int64GetDatum(sums[k]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

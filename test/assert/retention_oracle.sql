@@ -748,7 +748,7 @@ INSERT INTO bad_args VALUES
     ('cohort_retention', 'SELECT * FROM cohort_retention(%s, '''', as_of => ''2026-06-30'')'),
     ('cohort_retention', 'SELECT * FROM cohort_retention(%s, ''month'', 0, as_of => ''2026-06-30'')'),
     ('cohort_retention', 'SELECT * FROM cohort_retention(%s, ''week'', -1, as_of => ''2026-06-30'')'),
-    ('lifecycle', 'SELECT * FROM lifecycle(%s, ''quarter'', as_of => ''2026-06-30'')'),
+    ('lifecycle', 'SELECT * FROM lifecycle(%s, ''year'', as_of => ''2026-06-30'')'),
     ('lifecycle', 'SELECT * FROM lifecycle(%s, ''day'', 0, as_of => ''2026-06-30'')'),
     ('time_to_feature', 'SELECT * FROM time_to_feature(%s, 0, as_of => ''2026-06-30'')'),
     ('time_to_feature', 'SELECT * FROM time_to_feature(%s, -2, as_of => ''2026-06-30'')'),

@@ -180,6 +180,10 @@ SELECT r.* FROM summary,
        retention(act, '{7,28}', width => NULL, as_of => '2026-03-31',
                  cohort_from => '2026-02-01') r;
 
+SELECT r.* FROM summary,
+       retention(act, '{1,7}', width => NULL, as_of => '2026-03-31',
+                 feature => 'reports', start_feature => 'alerts') r;
+
 SELECT r.* FROM summary, retention(act, '{7,-1}', as_of => '2026-03-31') r;
 \echo :LAST_ERROR_SQLSTATE
 
@@ -189,6 +193,10 @@ SELECT retention_rate(act, 30, as_of => '2026-03-31')  AS d30_w30,
        retention_rate(act, 60, as_of => '2026-03-31')  AS d60_w30
 FROM summary;
 
+SELECT retention_rate(act, 1, NULL, '2026-03-31', 'reports', 'alerts') AS reports_after_alerts,
+       retention_rate(act, 0, as_of => '2026-03-31', start_feature => 'nobody') AS unused_start
+FROM summary;
+
 -- feature_retention
 SELECT r.* FROM summary,
        feature_retention(act, '{7,30}', width => NULL, as_of => '2026-03-31') r;
@@ -196,10 +204,22 @@ SELECT r.* FROM summary,
 -- cohort_retention
 SELECT r.* FROM summary, cohort_retention(act, 'month', 3, '2026-03-31') r;
 
+SELECT r.* FROM summary,
+       cohort_retention(act, 'month', 3, '2026-03-31', feature => 'reports',
+                        start_feature => 'alerts') r;
+
+SELECT r.* FROM summary, cohort_retention(act, 'month', 3, '2026-03-31', recurring => true) r;
+
+SELECT r.* FROM summary, cohort_retention(act, 'quarter', 2, '2026-06-30') r;
+
 -- lifecycle
 SELECT l.* FROM summary, lifecycle(act, 'month', 3, '2026-03-31') l;
 
-SELECT l.* FROM summary, lifecycle(act, 'quarter', as_of => '2026-03-31') l;
+SELECT l.* FROM summary, lifecycle(act, 'week', 4, '2026-03-31', week_start => 'wednesday') l;
+
+SELECT l.* FROM summary, lifecycle(act, 'year', as_of => '2026-03-31') l;
+\echo :LAST_ERROR_SQLSTATE
+SELECT l.* FROM summary, lifecycle(act, as_of => '2026-03-31', week_start => 'mon') l;
 \echo :LAST_ERROR_SQLSTATE
 
 -- time_to_feature

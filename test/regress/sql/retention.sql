@@ -411,7 +411,7 @@ FROM (VALUES
     ('cohort_retention(act, ''year'', as_of => ''2026-02-15'')'),
     ('cohort_retention(act, ''month'', 0, ''2026-02-15'')'),
     ('cohort_retention(act, ''week'', -1, ''2026-02-15'')'),
-    ('lifecycle(act, ''quarter'', as_of => ''2026-02-15'')'),
+    ('lifecycle(act, ''year'', as_of => ''2026-02-15'')'),
     ('lifecycle(act, ''day'', 0, ''2026-02-15'')'),
     ('time_to_feature(act, 0, ''2026-02-15'')'),
     ('time_to_feature(act, -2, ''2026-02-15'')'),
