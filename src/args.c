@@ -133,3 +133,16 @@ arg_int_array(FunctionCallInfo fcinfo, int argno, const char *name, int32 min,
 	}
 	return true;
 }
+
+/*
+ * The start filter of argument argno (start_feature): START_ACTIVE when
+ * the function has no such argument or it is NULL, else a feature code or
+ * FEATURE_NONE (a feature absent from the value: nobody starts).
+ */
+int32
+arg_start_feature(FunctionCallInfo fcinfo, int argno, const ActivityView *v)
+{
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return START_ACTIVE;
+	return activity_view_feature(v, PG_GETARG_TEXT_PP(argno));
+}

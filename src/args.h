@@ -41,6 +41,11 @@ extern int32 arg_feature(FunctionCallInfo fcinfo, int argno, const ActivityView 
 /* seats: false when NULL; negative is an error */
 extern bool arg_seats(FunctionCallInfo fcinfo, int argno, int64 *seats);
 
+/* no start feature: users start on their first day of the activity counted */
+#define START_ACTIVE (-3)
+
+extern int32 arg_start_feature(FunctionCallInfo fcinfo, int argno, const ActivityView *v);
+
 extern void invalid_argument(const char *name, const char *range, int64 value);
 
 
