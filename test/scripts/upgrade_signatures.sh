@@ -40,10 +40,16 @@ fail() { echo "FAIL: $*"; exit 1; }
 setup_sql=$(cat <<'SQL'
 SET TimeZone = 'UTC';
 CREATE TABLE ev AS
-SELECT (i % 211)::bigint AS user_id, (i % 211 % 3)::bigint AS account_id,
+SELECT (CASE WHEN i % 7 = 0 THEN 1000 + i % 97 ELSE i % 211 END)::bigint AS user_id, (i % 211 % 3)::bigint AS account_id,
        CASE WHEN i % 4 = 0 THEN NULL ELSE 'f' || (i % 5) END AS feature,
-       timestamptz '2025-06-01 00:00+00'
-           + ((i % 211 % 40) * 7 + i * 7919 % 90) * interval '1 day' AS occurred_at
+       CASE WHEN i % 7 = 0
+            -- every seventh row, of users of their own, in the last 60
+            -- days: the calls that take the default as_of (today) have
+            -- weekly and monthly cohorts
+            THEN (current_date - 60)::timestamptz + (i * 7919 % 55) * interval '1 day'
+            ELSE timestamptz '2025-06-01 00:00+00'
+                 + ((i % 211 % 40) * 7 + i * 7919 % 90) * interval '1 day'
+       END AS occurred_at
 FROM generate_series(1, 12000) AS i;
 CREATE TABLE s AS
 SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM ev GROUP BY 1;
