@@ -4,7 +4,8 @@
 # (start_feature, recurring, week_start).  The update renames the 0.2.0
 # functions (to NAME_v0_2) and creates the new signatures under the old
 # names (doc/reference.md, "Signatures across versions").  This checks that:
-#   1. views, a materialized view and a SQL-standard function body made
+#   1. views, a materialized view and a SQL-standard function body (a
+#      string body before PostgreSQL 14) made
 #      with the 0.2.0 functions survive ALTER EXTENSION adoption UPDATE
 #      (it must not fail on them) and give the same rows afterwards;
 #   2. after the update, and in a fresh install, every call of the 0.2.0
@@ -107,10 +108,18 @@ CREATE VIEW v_cohort AS
 SELECT account_id, r.* FROM s, cohort_retention(act, 'week', 8, '2026-03-01') r;
 CREATE MATERIALIZED VIEW mv_lifecycle AS
 SELECT account_id, l.* FROM s, lifecycle(act, 'month', 6, '2026-03-01') l;
-CREATE FUNCTION atomic_rate(a activity) RETURNS float8 LANGUAGE sql STABLE
-BEGIN ATOMIC SELECT retention_rate(a, 7, 7, '2026-03-01'); END;
 SQL
 )
+# a SQL-standard body (PostgreSQL 14 and later) depends on the function it
+# calls; before 14 the body is a string, resolved at each call
+if (( $("${psql[@]}" -d postgres -c 'SHOW server_version_num') >= 140000 )); then
+    body="BEGIN ATOMIC SELECT retention_rate(a, 7, 7, '2026-03-01'); END"
+else
+    body="AS \$\$ SELECT retention_rate(a, 7, 7, '2026-03-01') \$\$"
+fi
+setup_sql+="
+CREATE FUNCTION atomic_rate(a activity) RETURNS float8 LANGUAGE sql STABLE
+$body;"
 views_sql="SELECT concat_ws(' | ',
     (SELECT string_agg(x::text, ';' ORDER BY x::text) FROM v_retention x),
     (SELECT string_agg(x::text, ';' ORDER BY x::text) FROM v_named x),
