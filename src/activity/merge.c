@@ -177,32 +177,6 @@ merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap,
 }
 
 /*
- * Merges two ascending runs of keys into out, dropping keys both hold;
- * returns the number written.
- */
-static Size
-merge_two_runs(const uint64 *a, Size na, const uint64 *c, Size nc, uint64 *out)
-{
-	Size		i = 0,
-				j = 0,
-				w = 0;
-
-	while (i < na && j < nc)
-	{
-		uint64		x = a[i],
-					y = c[j];
-
-		out[w++] = x < y ? x : y;
-		i += x <= y;
-		j += y <= x;
-	}
-	memcpy(out + w, a + i, (na - i) * sizeof(uint64));
-	w += na - i;
-	memcpy(out + w, c + j, (nc - j) * sizeof(uint64));
-	return w + nc - j;
-}
-
-/*
  * Sorts and deduplicates b->keys, made of nruns runs (run r starts at
  * starts[r]; starts[nruns] is the end), each ascending when its value is
  * well formed.  Few runs are merged pairwise, in fewer passes over the keys
@@ -237,29 +211,9 @@ sort_key_runs(ActivityBuilder *b, Size *starts, int nruns)
 	{
 		Size		bounds[MERGE_RUNS + 1];
 
+		Assert(starts[0] == 0);
 		memcpy(bounds, starts, (nruns + 1) * sizeof(Size));
-		while (nruns > 1)
-		{
-			uint64	   *dst = src == b->keys ? tmp : b->keys;
-			Size		next[MERGE_RUNS + 1];
-			int			m = 0;
-
-			CHECK_FOR_INTERRUPTS();
-			next[0] = 0;
-			for (r = 0; r < nruns; r += 2, m++)
-			{
-				Size		lo = bounds[r],
-							mid = bounds[r + 1],
-							hi = r + 1 < nruns ? bounds[r + 2] : mid;
-
-				next[m + 1] = next[m] + merge_two_runs(src + lo, mid - lo, src + mid, hi - mid,
-													   dst + next[m]);
-			}
-			memcpy(bounds, next, (m + 1) * sizeof(Size));
-			nruns = m;
-			src = dst;
-		}
-		n = bounds[nruns];
+		src = union_runs(b->keys, tmp, bounds, nruns, &n);
 	}
 	if (src != b->keys)
 		memcpy(b->keys, src, n * sizeof(uint64));

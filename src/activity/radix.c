@@ -1,6 +1,7 @@
 /*
  * radix.c
- *		LSD radix sorts of 64-bit keys.
+ *		Sorting 64-bit keys: LSD radix sorts, and the union of ascending
+ *		runs.
  */
 #include "postgres.h"
 
@@ -104,4 +105,68 @@ sort_keys(uint64 *keys, Size n)
 	if (out != keys)
 		memcpy(keys, out, n * sizeof(uint64));
 	pfree(tmp);
+}
+
+/*
+ * Merges two ascending runs of keys into out, dropping keys both hold;
+ * returns the number written.
+ */
+static Size
+merge_two_runs(const uint64 *a, Size na, const uint64 *c, Size nc, uint64 *out)
+{
+	Size		i = 0,
+				j = 0,
+				w = 0;
+
+	while (i < na && j < nc)
+	{
+		uint64		x = a[i],
+					y = c[j];
+
+		out[w++] = x < y ? x : y;
+		i += x <= y;
+		j += y <= x;
+	}
+	memcpy(out + w, a + i, (na - i) * sizeof(uint64));
+	w += na - i;
+	memcpy(out + w, c + j, (nc - j) * sizeof(uint64));
+	return w + nc - j;
+}
+
+/*
+ * The union of nruns strictly ascending runs of keys (run r is
+ * a[bounds[r] .. bounds[r + 1]), bounds[0] = 0), merged pairwise: one pass
+ * over the keys per doubling of the runs, which beats a radix sort when the
+ * runs are few or the keys mostly in order.  bounds is overwritten.
+ * Returns whichever of a and tmp (room for bounds[nruns] keys) holds the
+ * result, and its length in *n.
+ */
+uint64 *
+union_runs(uint64 *a, uint64 *tmp, Size *bounds, int nruns, Size *n)
+{
+	uint64	   *src = a;
+
+	Assert(bounds[0] == 0);
+	while (nruns > 1)
+	{
+		uint64	   *dst = src == a ? tmp : a;
+		int			r,
+					m = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		/* bounds[m + 1] is written after bounds[2m .. 2m + 2] are read */
+		for (r = 0; r < nruns; r += 2, m++)
+		{
+			Size		lo = bounds[r],
+						mid = bounds[r + 1],
+						hi = r + 1 < nruns ? bounds[r + 2] : mid;
+
+			bounds[m + 1] = bounds[m] + merge_two_runs(src + lo, mid - lo, src + mid, hi - mid,
+													   dst + bounds[m]);
+		}
+		nruns = m;
+		src = dst;
+	}
+	*n = bounds[nruns];
+	return src;
 }

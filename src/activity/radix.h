@@ -1,9 +1,10 @@
 /*
  * radix.h
- *		Sorting 64-bit keys by radix.
+ *		Sorting 64-bit keys: by radix, or as the union of ascending runs.
  *
  * The builder sorts its packed (user, feature, day) keys with these, and
- * so do the accessors that sort (user, period) keys of their own.
+ * so do the accessors that sort (user, period) keys of their own; merging
+ * and reshaping stored values unite runs that are each in order already.
  */
 #ifndef ADOPTION_ACTIVITY_RADIX_H
 #define ADOPTION_ACTIVITY_RADIX_H
@@ -29,6 +30,9 @@ extern uint64 *radix_sort(uint64 *a, uint64 *tmp, Size n, int bits);
 
 /* sorts 64-bit keys in place */
 extern void sort_keys(uint64 *keys, Size n);
+
+/* the union of ascending runs; returns whichever of a and tmp holds it */
+extern uint64 *union_runs(uint64 *a, uint64 *tmp, Size *bounds, int nruns, Size *n);
 
 /* drops the repeats of a sorted array; returns its new length */
 static inline Size

@@ -13,8 +13,10 @@
  * The output's users are the kept users in the input's order, which is
  * id order; its features, sorted once, get their canonical ranks up front.
  * Within a user, the triples come out in key order unless the map reorders
- * or merges features; then that user's triples are sorted, and duplicates
- * (a user active on two features merged into one, on one day) dropped.  So
+ * or merges features; then they come as a few runs each in order (one per
+ * input feature at most), and their union is taken by merging the runs,
+ * which drops the duplicates (a user active on two features merged into
+ * one, on one day) without a sort or an allocation per user.  So
  * the result is canonical, byte for byte the summary that activity_agg
  * builds from the reshaped events.
  *
@@ -250,7 +252,10 @@ reshape(Reshape *r)
 				body,
 				head;
 	Size		cap = 256;
-	uint64	   *buf = palloc(cap * sizeof(uint64));
+	int			rcap = 16;
+	uint64	   *buf = palloc(cap * sizeof(uint64)),
+			   *tmp = palloc(cap * sizeof(uint64));
+	Size	   *runs = palloc(rcap * sizeof(Size));
 	bool	   *used = palloc0(((Size) r->nnames + 1) * sizeof(bool));
 	uint32		nusers = 0,
 				nnames = 0,
@@ -272,14 +277,17 @@ reshape(Reshape *r)
 					i,
 					j,
 					w;
-		bool		sorted = true;
+		int			nruns = 0;
 		uint32		npairs = 0;
 		uint64		prevcode = 0;
 
 		idreader_next(&ids);
 		if (r->drop && r->drop[c.user])
 			continue;
-		/* the user's kept triples as (output code << 32 | day - min_day) */
+		/*
+		 * the user's kept triples as (output code << 32 | day - min_day), in
+		 * ascending runs: runs[k] is where run k starts
+		 */
 		while (cursor_next_pair(&c))
 		{
 			int32		code = r->fmap[c.feature];
@@ -293,23 +301,35 @@ reshape(Reshape *r)
 				while (cap < n + c.ndays)
 					cap *= 2;
 				buf = repalloc_huge(buf, cap * sizeof(uint64));
+				tmp = repalloc_huge(tmp, cap * sizeof(uint64));
 			}
 			h = (uint64) (uint32) code << 32;
-			if (n > 0 && (h | (uint32) ((int64) c.days[0] - v->min_day)) <= buf[n - 1])
-				sorted = false;
+			if (n == 0 || (h | (uint32) ((int64) c.days[0] - v->min_day)) <= buf[n - 1])
+			{
+				/* a new run: the first, or features reordered or merged */
+				if (nruns + 1 >= rcap)
+				{
+					rcap *= 2;
+					runs = repalloc(runs, rcap * sizeof(Size));
+				}
+				runs[nruns++] = n;
+			}
 			for (d = 0; d < c.ndays; d++)
 				buf[n++] = h | (uint32) ((int64) c.days[d] - v->min_day);
 		}
 		if (n == 0)
 			continue;
-		if (!sorted)
+		if (nruns > 1)
 		{
-			/* features reordered or merged: sort, and drop duplicates */
-			sort_keys(buf, n);
-			for (i = 1, w = 1; i < n; i++)
-				if (buf[i] != buf[w - 1])
-					buf[w++] = buf[i];
-			n = w;
+			uint64	   *out;
+
+			runs[nruns] = n;
+			out = union_runs(buf, tmp, runs, nruns, &n);
+			if (out != buf)
+			{
+				tmp = buf;
+				buf = out;
+			}
 		}
 
 		/* the user's id */
@@ -367,6 +387,8 @@ reshape(Reshape *r)
 		}
 	}
 	pfree(buf);
+	pfree(tmp);
+	pfree(runs);
 	pfree(c.days);
 	if (nusers == 0)
 	{
