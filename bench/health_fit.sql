@@ -5,10 +5,15 @@
 --              a window; average ranks)
 --   fit        health_fit over the same rows, 4 components, against
 --              health_score over them (the cost of scoring once)
+--   floors     what any aggregate over the scores pays before its own work:
+--              the scan (count(score)) and one C transition call per row
+--              (sum(score)), alternated with the AUCs
 --   backtest   the activity signals of a backtest (doc/backtest.sql):
 --              adoption_rate, DAU/MAU and usage trend of every account as of
---              each of 52 week ends, from one stored summary per account,
---              against the same figures in plain SQL on the raw events
+--              each of 52 week ends, from one stored summary per account
+--              (usage_report as the recipe reads them, and the three
+--              accessors one by one), against the same figures in plain SQL
+--              on the raw events
 --
 -- Needs the events and accounts of data/generate.sql.  Every formulation
 -- is checked equal to the reference first, then the queries alternate.
@@ -106,12 +111,24 @@ SELECT a.account_id, w.week_end,
 FROM accounts a JOIN (SELECT DISTINCT account_id FROM events) e USING (account_id)
 CROSS JOIN bench_weeks w
 LEFT JOIN x ON x.account_id = a.account_id AND x.week_end = w.week_end$q$, 1),
-('backtest signals, 52 weeks', 'extension', 'extension, stored summaries', $q$
+('backtest signals, 52 weeks', 'report', 'stored summaries, usage_report', $q$
+SELECT a.account_id, w.week_end,
+       round(r.adoption_rate::numeric, 9) AS adoption_rate,
+       round(r.stickiness::numeric, 9) AS dau_mau,
+       round(r.usage_trend::numeric, 9) AS trend
+FROM accounts a JOIN bench_account_summary s USING (account_id) CROSS JOIN bench_weeks w,
+     usage_report(s.act, w.week_end, '{30}', a.seats) r$q$, 2),
+('backtest signals, 52 weeks', 'extension', 'stored summaries, three accessors', $q$
 SELECT a.account_id, w.week_end,
        round(adoption_rate(s.act, a.seats, as_of => w.week_end)::numeric, 9) AS adoption_rate,
        round(stickiness(s.act, as_of => w.week_end)::numeric, 9) AS dau_mau,
        round(usage_trend(s.act, as_of => w.week_end)::numeric, 9) AS trend
-FROM accounts a JOIN bench_account_summary s USING (account_id) CROSS JOIN bench_weeks w$q$, 2);
+FROM accounts a JOIN bench_account_summary s USING (account_id) CROSS JOIN bench_weeks w$q$, 3),
+-- the floors under any aggregate of the scores (not compared: other rows)
+('score_auc floors', 'scan', 'floor: count(score), the scan', $q$
+SELECT count(score) FROM bench_auc$q$, 1),
+('score_auc floors', 'call', 'floor: sum(score), a C transition call per row', $q$
+SELECT sum(score) FROM bench_auc$q$, 2);
 
 SELECT pg_temp.check_equal('score_auc');
 SELECT pg_temp.check_equal('score_auc, distinct scores');
@@ -121,7 +138,7 @@ SELECT (SELECT health_fit(signals, y, :'model') FROM bench_fit_rows) -> 'fit' AS
 \echo 'fit of' :rows 'rows:' :fit
 
 \o /dev/null
-SELECT pg_temp.time_queries(ARRAY['score_auc', 'score_auc, distinct scores', 'health_fit vs health_score', 'backtest signals, 52 weeks'], :reps);
+SELECT pg_temp.time_queries(ARRAY['score_auc', 'score_auc floors', 'score_auc, distinct scores', 'health_fit vs health_score', 'backtest signals, 52 weeks'], :reps);
 \o
 
 \echo
@@ -129,8 +146,20 @@ SELECT pg_temp.time_queries(ARRAY['score_auc', 'score_auc, distinct scores', 'he
 SELECT metric, source, round(median::numeric, 3) AS seconds, round((1 / speedup)::numeric, 3) AS vs_reference,
        round(speedup::numeric, 2) AS speedup
 FROM bm WHERE metric IN ('score_auc', 'score_auc, distinct scores', 'health_fit vs health_score', 'backtest signals, 52 weeks') ORDER BY metric, ord;
+-- the floors, and the best plain SQL of the few-valued scores over each
+SELECT f.source AS floor, round(f.median::numeric, 3) AS seconds,
+       round((p.median / f.median)::numeric, 2) AS best_plain_sql_over_floor,
+       round((e.median / f.median)::numeric, 2) AS score_auc_over_floor
+FROM bm f,
+     (SELECT min(median) AS median FROM bm WHERE metric = 'score_auc' AND name LIKE 'sql%') p,
+     (SELECT median FROM bm WHERE metric = 'score_auc' AND name = 'extension') e
+WHERE f.metric = 'score_auc floors' ORDER BY f.ord;
 \o /dev/null
 SELECT pg_temp.record('score_auc'), pg_temp.record('score_auc, distinct scores'), pg_temp.record('backtest signals, 52 weeks'),
+       pg_temp.figure('score_auc floor: the scan of the scores, s',
+                      (SELECT round(median::numeric, 3)::text FROM bm WHERE metric = 'score_auc floors' AND name = 'scan')),
+       pg_temp.figure('score_auc floor: a C transition call per score, s',
+                      (SELECT round(median::numeric, 3)::text FROM bm WHERE metric = 'score_auc floors' AND name = 'call')),
        pg_temp.figure(format('health_fit / health_score time, %s rows of 4 components', :rows),
                       (SELECT round((1 / speedup)::numeric, 2)::text FROM bm
                         WHERE metric = 'health_fit vs health_score' AND name = 'fit'));

@@ -14,10 +14,10 @@
 --   2. NPS answers and support tickets: the data set has none, so small
 --      tables are made up here, worse for the accounts that are going to
 --      leave, as they would be;
---   3. the signals of every account as of every week of a past year: the
---      accessors with as_of => week_end read the summary as it was on that
---      day (later rows ignored), the last NPS answer on or before it, the
---      tickets open on it;
+--   3. the signals of every account as of every week of a past year:
+--      usage_report with as_of => week_end reads the summary as it was on
+--      that day (later rows ignored), all the usage signals at once; the
+--      last NPS answer on or before it, the tickets open on it;
 --   4. the outcome: the good outcome, the contract still running 90 days
 --      later;
 --   5. the model fitted on the older 39 weeks, both models scored on the
@@ -65,9 +65,9 @@ SELECT (date :first_week + 7 * i) AS week_end, i < 39 AS older FROM generate_ser
 CREATE TEMP TABLE bt_rows AS
 SELECT c.account_id, w.week_end, w.older,
        jsonb_strip_nulls(jsonb_build_object(
-           'adoption_rate', adoption_rate(s.act, a.seats, as_of => w.week_end),
-           'dau_mau',       stickiness(s.act, as_of => w.week_end),
-           'trend',         usage_trend(s.act, as_of => w.week_end),
+           'adoption_rate', u.adoption_rate,
+           'dau_mau',       u.stickiness,
+           'trend',         u.usage_trend,
            'nps',           (SELECT n.nps FROM bt_nps n WHERE n.account_id = c.account_id
                                 AND n.answered_on <= w.week_end ORDER BY n.answered_on DESC LIMIT 1),
            'open_tickets',  (SELECT count(*) FROM bt_tickets t WHERE t.account_id = c.account_id
@@ -79,6 +79,10 @@ FROM contracts c
 JOIN accounts a USING (account_id)
 LEFT JOIN bt_summary s USING (account_id)
 CROSS JOIN bt_weeks w
+-- the usage signals of the 30 days to the week's end, from one reading of
+-- the summary (each equals its accessor: adoption_rate(s.act, a.seats,
+-- as_of => w.week_end), stickiness(...), usage_trend(...))
+LEFT JOIN LATERAL usage_report(s.act, w.week_end, '{30}', a.seats) u ON true
 WHERE c.started_on <= w.week_end AND (c.ended_on IS NULL OR c.ended_on > w.week_end);
 
 -- 5. fit on the older weeks; score both models on the newer ones
