@@ -25,8 +25,9 @@
 --   * Accounts: Pareto seat counts (alpha 1.1, 3 .. 5000 seats), segment
 --     smb / mid / enterprise loosely following size, signed before or
 --     during the window (more signings lately), a time zone, a rollout
---     pace.  Some churn (activity stops at a date), some decline (activity
---     decays), the rest keep going.
+--     pace.  Some churn (activity stops at a date; for most of them it
+--     fades out over the weeks before), some decline (activity decays),
+--     the rest keep going.
 --   * Users: per account, 35-100 % of the seats are filled (15 % of the
 --     accounts are over-seated), invited over time team by team
 --     (departments); the first user is the admin and champion; some never
@@ -177,6 +178,13 @@ SELECT row_number() OVER (ORDER BY signed_day, k) AS account_id,   -- serial, in
                  < CASE segment WHEN 'smb' THEN 0.30 WHEN 'mid' THEN 0.18 ELSE 0.08 END
             THEN signed_day + 45 + floor(-ln(pg_temp.gen_u(k, :gen_seed, 7)) * 350)::int
        END AS churn_day,
+       -- the fade before it: from churn_lead days (two to six months)
+       -- before churn_day, activity decays with time constant churn_tau
+       -- days; a fifth of the churning accounts stop abruptly (churn_lead 0)
+       CASE WHEN pg_temp.gen_u(k, :gen_seed, 18) < 0.2 THEN 0
+            ELSE 60 + floor((pg_temp.gen_u(k, :gen_seed, 18) - 0.2) / 0.8 * 120)::int
+       END AS churn_lead,
+       20 + 60 * pg_temp.gen_u(k, :gen_seed, 19) AS churn_tau,
        -- decline: from decline_day on, activity decays with time constant
        -- decline_tau days
        CASE WHEN pg_temp.gen_u(k, :gen_seed, 8) < 0.18
@@ -269,7 +277,7 @@ SELECT row_number() OVER (ORDER BY invite_day, account_id, i) AS user_id,  -- se
        to_timestamp(:gen_epoch0 + invite_day * 86400::bigint
                     + floor((9 + 9 * pg_temp.gen_u(uk, :gen_seed, 29)) * 3600)::int - tz_min * 60)
            AS invited_at,
-       tz_min, decline_day, decline_tau, engagement,
+       tz_min, decline_day, decline_tau, churn_day, churn_lead, churn_tau, engagement,
        CASE WHEN never_active THEN NULL ELSE start_day END AS start_day,
        least(:gen_days - 1, churn_day - 1, leave_day) AS end_day,
        -- onboarding ramp time constant, days
@@ -399,18 +407,20 @@ ANALYZE gen_mix (user_id);
 -- (activation .. leaving, churn or the end), the user is active with
 -- probability
 --
---   engagement x ramp x day factor x account decline
+--   engagement x ramp x day factor x account decline x churn fade
 --
 -- ramp = 1 - 0.75 exp(-days since activation / ramp_tau): onboarding takes
 -- weeks; the activation day itself is always active.  The account's
--- decline factor is exp(-(d - decline_day) / decline_tau) after decline_day.
+-- decline factor is exp(-(d - decline_day) / decline_tau) after decline_day;
+-- its churn fade is exp(-(d - f) / churn_tau) after f = churn_day - churn_lead
+-- (when churn_lead > 0).
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.gen_ud;
 CREATE TEMP TABLE gen_ud AS
 SELECT user_id, account_id, d, intensity
 FROM (
     SELECT u.user_id, u.account_id, u.start_day, u.engagement, u.ramp_tau, u.intensity,
-           u.decline_day, u.decline_tau,
+           u.decline_day, u.decline_tau, u.churn_day, u.churn_lead, u.churn_tau,
            generate_series(greatest(u.start_day, 0), u.end_day) AS d
     FROM gen_user u
     WHERE u.start_day IS NOT NULL
@@ -420,7 +430,9 @@ WHERE d = start_day
       < engagement
         * (1 - 0.75 * exp(-(d - start_day) / ramp_tau))
         * (:'gen_dayfactor'::float8[])[d + 1]
-        * CASE WHEN d > decline_day THEN exp(-(d - decline_day) / decline_tau) ELSE 1 END;
+        * CASE WHEN d > decline_day THEN exp(-(d - decline_day) / decline_tau) ELSE 1 END
+        * CASE WHEN churn_lead > 0 AND d > churn_day - churn_lead
+               THEN exp(-(d - (churn_day - churn_lead)) / churn_tau) ELSE 1 END;
 ANALYZE gen_ud;
 
 -- Calibration: an active user-day has on average scale x intensity events;
@@ -526,7 +538,8 @@ ORDER BY 4, 2, 3 NULLS FIRST;    -- occurred_at, user_id, feature
 -- ---------------------------------------------------------------------------
 -- Contracts: the observable churn, one row per account.  ended_on is the day
 -- the contract ended, NULL while it runs: for an account that churns in the
--- window, its churn day (all its activity stops then); for a declining
+-- window, its churn day (all its activity stops then, most often after
+-- fading out over the weeks before); for a declining
 -- account whose usage faded out, the day after its last event, when that
 -- event is at least 90 days before the window's end.  Read from the rows
 -- above only: accounts, users and events are what they were without it.
