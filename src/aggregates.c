@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "nodes/execnodes.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -29,6 +30,7 @@
 #include "utils/uuid.h"
 
 #include "activity/builder.h"
+#include "activity/stage.h"
 
 PG_MODULE_MAGIC;
 
@@ -175,6 +177,66 @@ agg_context(FunctionCallInfo fcinfo, const char *fname)
 }
 
 /*
+ * Hash aggregation interleaves the rows of its groups: there the rows of
+ * integer user ids are staged (activity/stage.h), so that each builder is
+ * updated in batches.  Sorted and plain aggregation, window aggregates and
+ * other callers (Citus's worker_partial_agg) add each row at once.
+ */
+static inline bool
+hashed_aggregation(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context && IsA(fcinfo->context, AggState)
+		&& ((AggState *) fcinfo->context)->aggstrategy == AGG_HASHED;
+}
+
+/*
+ * activity_agg over hashed groups, integer user ids: the row is staged for
+ * the group's builder, found from the state datum without reading it.
+ */
+static Datum
+activity_trans_staged(FunctionCallInfo fcinfo, BuilderStage *s, uint8 id_type,
+					  bool tstz, MemoryContext aggcxt)
+{
+	Datum		state;
+	int64		i;
+	int32		day;
+	uint32		feature = 0;
+
+	if (PG_ARGISNULL(0))
+	{
+		ActivityBuilder *b = builder_create(builder_context(aggcxt), id_type, false);
+
+		state = EOHPGetRWDatum(&b->hdr);
+		i = stage_add_builder(s, b);
+	}
+	else
+	{
+		state = PG_GETARG_DATUM(0);
+		i = stage_builder_index(s, state);
+		if (i < 0)
+		{
+			ActivityBuilder *b = agg_state(fcinfo, id_type, aggcxt);
+
+			/* a state of this context not staged yet, or a copy we expanded */
+			Assert(b->stage == NULL);
+			state = EOHPGetRWDatum(&b->hdr);
+			i = stage_add_builder(s, b);
+		}
+	}
+	day = tstz ? tstz_to_day(PG_GETARG_TIMESTAMPTZ(2)) : date_to_day(PG_GETARG_DATEADT(2));
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		text	   *f = PG_GETARG_TEXT_PP(3);
+
+		feature = stage_feature(s, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
+	}
+	stage_row(s, (uint32) i,
+			  id_type == ACT_ID_INT4 ? (int64) PG_GETARG_INT32(1) : PG_GETARG_INT64(1),
+			  feature, day);
+	PG_RETURN_DATUM(state);
+}
+
+/*
  * activity_agg(user_id, day [, feature]): one row.  Rows with a NULL user
  * or day are skipped before anything is added, and an infinite day fails
  * before its feature or user is, so every user and feature in the
@@ -195,6 +257,13 @@ activity_trans(FunctionCallInfo fcinfo, uint8 id_type, bool tstz)
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if ((id_type == ACT_ID_INT4 || id_type == ACT_ID_INT8) && hashed_aggregation(fcinfo))
+	{
+		BuilderStage *s = stage_for(aggcxt, builder_context);
+
+		if (s != NULL)
+			return activity_trans_staged(fcinfo, s, id_type, tstz, aggcxt);
 	}
 	b = agg_state(fcinfo, id_type, aggcxt);
 	if (id_type == ACT_ID_INT4)

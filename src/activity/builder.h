@@ -49,6 +49,8 @@ typedef struct ActivityBuilder
 
 	KeyDict		users;
 	KeyDict		features;		/* named features; code = entry + 1 */
+	/* the stage holding rows for this builder, flushed before reading it */
+	struct BuilderStage *stage;
 } ActivityBuilder;
 
 extern ActivityBuilder *builder_create(MemoryContext cxt, uint8 id_type, bool own_context);

@@ -10,6 +10,7 @@
 #include "utils/uuid.h"
 
 #include "activity/builder_private.h"
+#include "activity/stage.h"
 
 static void
 encode_ids(ActivityBuilder *b, Writer *w)
@@ -290,10 +291,15 @@ builder_flatten_keys(ActivityBuilder *b)
 	return b->flat;
 }
 
-/* the stored form, pending values merged; cached until the set changes */
+/*
+ * the stored form, staged rows added and pending values merged; cached
+ * until the set changes
+ */
 struct varlena *
 builder_flatten(ActivityBuilder *b)
 {
+	if (b->stage)
+		stage_flush(b->stage);
 	if (b->flat)
 		return b->flat;
 	builder_merge(b);

@@ -184,6 +184,14 @@ AllocSetContextCreateInternal(MemoryContext parent, const char *name,
 	return &the_context;
 }
 
+/* the harness's one context is never reset: nothing to call back */
+void
+MemoryContextRegisterResetCallback(MemoryContext context, MemoryContextCallback *cb)
+{
+	(void) context;
+	(void) cb;
+}
+
 /* ----------------------------------------------------------------
  * Errors: ERROR and above longjmp to the harness
  * ----------------------------------------------------------------

@@ -1,0 +1,238 @@
+/*
+ * stage.c
+ *		Rows of a hashed activity_agg held back and added to their builders
+ *		in batches (see stage.h for why).
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "activity/builder_private.h"
+#include "activity/stage.h"
+
+/*
+ * The stage holds up to ROWS_PER_BUILDER rows per builder (so that a flush
+ * gives each builder enough rows to pay for reaching its memory), at least
+ * STAGE_MIN_FLUSH and at most STAGE_MAX_ROWS (24 MB) rows.
+ */
+#define STAGE_MIN_ROWS	1024
+#define STAGE_MIN_FLUSH	65536
+#define STAGE_MAX_ROWS	((Size) 1 << 20)
+#define ROWS_PER_BUILDER 64
+
+/*
+ * The stages alive, one per builders' context, each removed by a callback
+ * when its context goes (reset or deleted with the aggregate context); the
+ * last one found is remembered with its aggregate context.  A query rarely
+ * has more than one hashed activity_agg context at a time; past MAX_STAGES
+ * the rows go straight to their builders.
+ */
+#define MAX_STAGES		8
+static BuilderStage *stages[MAX_STAGES];
+static MemoryContext last_aggcxt = NULL;
+static BuilderStage *last_stage = NULL;
+
+static void
+stage_forget(void *arg)
+{
+	int			i;
+
+	for (i = 0; i < MAX_STAGES; i++)
+		if (stages[i] == arg)
+			stages[i] = NULL;
+	if (last_stage == arg)
+	{
+		last_stage = NULL;
+		last_aggcxt = NULL;
+	}
+}
+
+static BuilderStage *
+stage_of(MemoryContext cxt)
+{
+	BuilderStage *s;
+	MemoryContextCallback *cb;
+	int			i,
+				free_slot = -1;
+
+	for (i = 0; i < MAX_STAGES; i++)
+	{
+		if (stages[i] != NULL && stages[i]->cxt == cxt)
+			return stages[i];
+		if (stages[i] == NULL && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot < 0)
+		return NULL;
+	s = MemoryContextAllocZero(cxt, sizeof(BuilderStage));
+	s->cxt = cxt;
+	dict_init(&s->features, true, cxt);
+	s->caprows = STAGE_MIN_ROWS;
+	s->rows = MemoryContextAlloc(cxt, s->caprows * sizeof(StagedRow));
+	s->sorted = MemoryContextAlloc(cxt, s->caprows * sizeof(StagedRow));
+	cb = MemoryContextAlloc(cxt, sizeof(MemoryContextCallback));
+	cb->func = stage_forget;
+	cb->arg = s;
+	MemoryContextRegisterResetCallback(cxt, cb);
+	stages[free_slot] = s;
+	return s;
+}
+
+BuilderStage *
+stage_for(MemoryContext aggcxt, MemoryContext (*builders_cxt) (MemoryContext))
+{
+	BuilderStage *s;
+
+	if (aggcxt == last_aggcxt && last_stage != NULL)
+		return last_stage;
+	s = stage_of(builders_cxt(aggcxt));
+	if (s != NULL)
+	{
+		last_aggcxt = aggcxt;
+		last_stage = s;
+	}
+	return s;
+}
+
+/* the slot of datum d in a table of mask + 1 slots */
+static inline uint32
+stage_slot(const Datum *slot_datum, const uint32 *slot_index, uint32 mask, Datum d)
+{
+	uint32		h = hash_int64_key((int64) d) & mask;
+
+	while (slot_index[h] != 0 && slot_datum[h] != d)
+		h = (h + 1) & mask;
+	return h;
+}
+
+uint32
+stage_add_builder(BuilderStage *s, ActivityBuilder *b)
+{
+	Datum		d = EOHPGetRWDatum(&b->hdr);
+	uint32		h;
+
+	Assert(b->hdr.eoh_context == s->cxt && b->stage == NULL);
+	if (s->nbuilders == s->capbuilders)
+	{
+		s->capbuilders = Max(64, s->capbuilders * 2);
+		s->builders = s->builders
+			? repalloc_huge(s->builders, s->capbuilders * sizeof(ActivityBuilder *))
+			: MemoryContextAllocHuge(s->cxt, s->capbuilders * sizeof(ActivityBuilder *));
+		s->start = s->start
+			? repalloc_huge(s->start, ((Size) s->capbuilders + 1) * sizeof(Size))
+			: MemoryContextAllocHuge(s->cxt, ((Size) s->capbuilders + 1) * sizeof(Size));
+	}
+	/* at most half full */
+	if ((Size) (s->nbuilders + 1) * 2 > (Size) s->mask + 1)
+	{
+		uint32		nslots = Max(128, (s->mask + 1) * 2);
+		Datum	   *nd = MemoryContextAllocHuge(s->cxt, nslots * sizeof(Datum));
+		uint32	   *ni = MemoryContextAllocHuge(s->cxt, nslots * sizeof(uint32));
+		uint32		i;
+
+		memset(ni, 0, nslots * sizeof(uint32));
+		for (i = 0; i < s->nbuilders; i++)
+		{
+			Datum		bd = EOHPGetRWDatum(&s->builders[i]->hdr);
+
+			h = stage_slot(nd, ni, nslots - 1, bd);
+			nd[h] = bd;
+			ni[h] = i + 1;
+		}
+		if (s->slot_datum)
+		{
+			pfree(s->slot_datum);
+			pfree(s->slot_index);
+		}
+		s->slot_datum = nd;
+		s->slot_index = ni;
+		s->mask = nslots - 1;
+	}
+	h = stage_slot(s->slot_datum, s->slot_index, s->mask, d);
+	s->slot_datum[h] = d;
+	s->slot_index[h] = s->nbuilders + 1;
+	s->builders[s->nbuilders] = b;
+	b->stage = s;
+	return s->nbuilders++;
+}
+
+/* room for more rows: a larger buffer, or the rows flushed */
+void
+stage_grow(BuilderStage *s)
+{
+	Size		want = Min(Max((Size) s->nbuilders * ROWS_PER_BUILDER, STAGE_MIN_FLUSH),
+						   STAGE_MAX_ROWS);
+
+	if (s->caprows < want)
+	{
+		s->caprows = Min(s->caprows * 2, want);
+		s->rows = repalloc_huge(s->rows, s->caprows * sizeof(StagedRow));
+		s->sorted = repalloc_huge(s->sorted, s->caprows * sizeof(StagedRow));
+	}
+	else
+		stage_flush(s);
+}
+
+/*
+ * Adds every staged row to its builder: the rows put in builder order by a
+ * counting sort (stable, so each builder takes its rows in arrival order,
+ * which keeps its runs of repeated and ascending keys), then each builder
+ * its rows in one go, with the stage's feature codes mapped to its own once.
+ */
+void
+stage_flush(BuilderStage *s)
+{
+	Size		n = s->nrows,
+				k;
+	Size	   *start = s->start;
+	StagedRow  *sorted = s->sorted;
+	uint32	   *fmap,
+			   *fstamp;
+	uint32		i;
+
+	if (n == 0)
+		return;
+	s->nrows = 0;
+	CHECK_FOR_INTERRUPTS();
+	memset(start, 0, ((Size) s->nbuilders + 1) * sizeof(Size));
+	for (k = 0; k < n; k++)
+		start[s->rows[k].builder + 1]++;
+	for (i = 0; i < s->nbuilders; i++)
+		start[i + 1] += start[i];
+	for (k = 0; k < n; k++)
+		sorted[start[s->rows[k].builder]++] = s->rows[k];
+	/* start[i] is now the end of builder i's rows */
+
+	fmap = MemoryContextAlloc(s->cxt, ((Size) s->features.n + 1) * sizeof(uint32));
+	fstamp = MemoryContextAllocZero(s->cxt, ((Size) s->features.n + 1) * sizeof(uint32));
+	fmap[0] = 0;
+	for (i = 0, k = 0; i < s->nbuilders; i++)
+	{
+		ActivityBuilder *b = s->builders[i];
+
+		for (; k < start[i]; k++)
+		{
+			const StagedRow *r = &sorted[k];
+			uint32		feature = 0;
+			uint32		user;
+
+			if (r->feature != 0)
+			{
+				if (fstamp[r->feature] != i + 1)
+				{
+					Size		len;
+					const char *name = dict_bytes(&s->features, r->feature - 1, &len);
+
+					fmap[r->feature] = builder_feature(b, name, len);
+					fstamp[r->feature] = i + 1;
+				}
+				feature = fmap[r->feature];
+			}
+			user = builder_user_int(b, r->user);
+			builder_add(b, user, feature, r->day);
+		}
+	}
+	pfree(fmap);
+	pfree(fstamp);
+}
