@@ -3,12 +3,17 @@
 //   node bench.mjs <events.tsv> <accounts.tsv> <clickhouse http port>
 //
 // Expects the PG* environment of a database holding the extension, the
-// tables of data/generate.sql, bench_daily and bench_day, a ClickHouse server on the
-// given port holding the same events and accounts, and BENCH_REPS (default 3).
-// Loads the files into an in-memory DuckDB database, computes the reference
-// numbers with the extension from raw events in PostgreSQL, checks that every
-// engine (and the extension from per-day summaries) gives the same numbers,
-// then times the queries alternated over the repetitions and prints medians.
+// tables of data/generate.sql, bench_daily, bench_day and bench_summaries, a
+// ClickHouse server on the given port holding the same events and accounts,
+// and BENCH_REPS (default 3).  Loads the files into an in-memory DuckDB
+// database, computes the reference numbers with the extension from raw events
+// in PostgreSQL, checks that every engine (plain SQL on raw events) and every
+// timed PostgreSQL side (the extension from per-day summaries per account
+// rolled up per account, from all-history stored summaries per account, for
+// retention also from product-wide per-day summaries; PostgreSQL's own count
+// for the floor) gives the same numbers, then times the queries alternated
+// over the repetitions and prints medians: one row per metric, engine and
+// PostgreSQL side, with ratio = engine seconds / PostgreSQL seconds.
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 
@@ -16,9 +21,23 @@ const [eventsFile, accountsFile, chPort] = process.argv.slice(2);
 const REPS = Number(process.env.BENCH_REPS || 3);
 const AS_OF = '2026-06-30';
 const WINDOWS = [7, 30, 90];
+// The triangle's 12 months and the lifecycle's 12 ISO weeks (Monday to
+// Sunday) are the last ones ended by AS_OF, as the extension counts them:
+// months MONTH0 .. MONTHS_END - 1 day; the weeks from WEEK0 + 7 to
+// WEEKS_END - 1 day, and the week WEEK0 before them, whose activity tells the
+// first week's returning users from its resurrecting ones.
+const PERIODS = 12;
+const addDays = (iso, n) => new Date(Date.parse(iso) + n * 86400000).toISOString().slice(0, 10);
+const MONTHS_END = `${addDays(AS_OF, 1).slice(0, 7)}-01`;
+const MONTH0 = new Date(Date.UTC(Number(MONTHS_END.slice(0, 4)), Number(MONTHS_END.slice(5, 7)) - 1 - PERIODS, 1))
+  .toISOString().slice(0, 10);
+const WEEKS_END = addDays(AS_OF, 1 - (new Date(addDays(AS_OF, 1)).getUTCDay() + 6) % 7);
+const WEEK0 = addDays(WEEKS_END, -7 * (PERIODS + 1));
 
 // ---------------------------------------------------------------------------
-// The three metrics, one column list each (types as PostgreSQL compares them)
+// The five metrics, one column list each (types as PostgreSQL compares them);
+// triangle and lifecycle are product-wide, the sums of the per-account rows
+// (every user belongs to one account)
 // ---------------------------------------------------------------------------
 const COLUMNS = {
   floor: [['account_id', 'bigint'], ['events', 'bigint']],
@@ -28,13 +47,18 @@ const COLUMNS = {
       [`effective_users_${d}`, 'float8']]),
     ['usage_trend_30', 'float8']],
   retention: [['feature', 'text'], ['day', 'int'], ['cohort', 'bigint'], ['eligible', 'bigint'], ['retained', 'bigint']],
+  triangle: [['cohort', 'date'], ['period', 'int'], ['cohort_users', 'bigint'], ['retained_users', 'bigint'],
+    ['rate', 'float8']],
+  lifecycle: [['period_start', 'date'], ['new_users', 'bigint'], ['returning_users', 'bigint'],
+    ['resurrecting_users', 'bigint'], ['dormant_users', 'bigint']],
 };
 
 // PostgreSQL: the extension from raw events (the reference, untimed); timed,
 // the extension from the per-day summaries per account (bench_daily) rolled
-// up per account, for retention also from the product-wide per-day summaries
-// (bench_day) rolled up into one, and PostgreSQL's own GROUP BY count (the
-// floor).
+// up per account, from the all-history stored summaries per account
+// (bench_summaries, every metric but the floor), for retention also from the
+// product-wide per-day summaries (bench_day) rolled up into one, and
+// PostgreSQL's own GROUP BY count (the floor).
 const reportAccessors = (src) => `
 SELECT s.account_id, user_count(s.act, as_of => '${AS_OF}'), first_day(s.act), last_day(s.act),
 ${WINDOWS.map((d) => `       active_users(s.act, '${AS_OF}', ${d}), stickiness(s.act, '${AS_OF}', ${d}),
@@ -42,24 +66,52 @@ ${WINDOWS.map((d) => `       active_users(s.act, '${AS_OF}', ${d}), stickiness(s
        champion_share(s.act, '${AS_OF}', ${d}), effective_users(s.act, '${AS_OF}', ${d}),`).join('\n')}
        usage_trend(s.act, '${AS_OF}', 30)
 FROM (${src}) s LEFT JOIN accounts a USING (account_id)`;
+// the report from the stored summaries as fastest (of the accessors, this
+// pivot and one by array_agg): usage_report reads each summary once for the
+// three windows (one row per window, column days), pivoted into the report's
+// columns as stored_usage_report in bench/report_queries.sql does; column
+// <field>_<days> is that window's field
+const reportStored = (src) => `
+SELECT s.account_id, user_count(s.act, as_of => '${AS_OF}'), first_day(s.act), last_day(s.act), r.*
+FROM (${src}) s LEFT JOIN accounts a USING (account_id)
+CROSS JOIN LATERAL (
+    SELECT ${COLUMNS.report.slice(4).map(([c]) => c.match(/^(.*)_(\d+)$/))
+    .map(([c, f, d]) => `max(${f}) FILTER (WHERE days = ${d}) AS ${c}`).join(',\n           ')}
+    FROM usage_report(s.act, '${AS_OF}', '{${WINDOWS}}', a.seats)) r`;
 const retentionOf = (src) => `
 SELECT f.feature, f.day, sum(f.cohort_users) AS cohort, sum(f.eligible_users) AS eligible,
        sum(f.retained_users) AS retained
 FROM (${src}) s, feature_retention(s.act, as_of => '${AS_OF}') f
 GROUP BY 1, 2`;
+const triangleOf = (src) => `
+SELECT r.cohort, r.period, sum(r.cohort_users), sum(r.retained_users),
+       sum(r.retained_users)::float8 / sum(r.cohort_users)::float8
+FROM (${src}) s, cohort_retention(s.act, 'month', ${PERIODS}, '${AS_OF}') r
+GROUP BY 1, 2`;
+const lifecycleOf = (src) => `
+SELECT r.period_start, sum(r.new_users), sum(r.returning_users), sum(r.resurrecting_users), sum(r.dormant_users)
+FROM (${src}) s, lifecycle(s.act, 'week', ${PERIODS}, '${AS_OF}') r
+GROUP BY 1`;
 const RAW = 'SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM events GROUP BY 1';
 const DAILY = 'SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1';
 const DAY = 'SELECT rollup(act) AS act FROM bench_day';
+const STORED = 'SELECT account_id, act FROM bench_summaries';
 const PG = {
   reference: { floor: 'SELECT account_id, count(*) FROM events GROUP BY 1',
-    report: reportAccessors(RAW), retention: retentionOf(RAW) },
+    report: reportAccessors(RAW), retention: retentionOf(RAW), triangle: triangleOf(RAW), lifecycle: lifecycleOf(RAW) },
 };
 // the timed PostgreSQL sides: [key, queries, name of each metric's side]
+const DAILY_NAME = 'extension, per-day summaries per account';
+const STORED_NAME = 'extension, all-history stored summaries';
 const PG_SIDES = [
   ['postgresql', { floor: 'SELECT account_id, count(*) FROM events GROUP BY 1',
-    report: reportAccessors(DAILY), retention: retentionOf(DAILY) },
-  { floor: 'PostgreSQL count(*), raw events', report: 'extension, per-day summaries per account',
-    retention: 'extension, per-day summaries per account' }],
+    report: reportAccessors(DAILY), retention: retentionOf(DAILY), triangle: triangleOf(DAILY),
+    lifecycle: lifecycleOf(DAILY) },
+  { floor: 'PostgreSQL count(*), raw events', report: DAILY_NAME, retention: DAILY_NAME, triangle: DAILY_NAME,
+    lifecycle: DAILY_NAME }],
+  ['postgresql, stored summaries', { report: reportStored(STORED), retention: retentionOf(STORED),
+    triangle: triangleOf(STORED), lifecycle: lifecycleOf(STORED) },
+  { report: `${STORED_NAME}, usage_report`, retention: STORED_NAME, triangle: STORED_NAME, lifecycle: STORED_NAME }],
   ['postgresql, product-wide days', { retention: retentionOf(DAY) },
     { retention: 'extension, product-wide per-day summaries' }],
 ];
@@ -114,6 +166,44 @@ SELECT feature, n.n AS day, count(*) AS cohort,
        count(*) FILTER (WHERE start + n.n + 29 <= DATE '${AS_OF}' AND list_contains(brackets, n.n // 30)) AS retained
 FROM b CROSS JOIN (VALUES (30), (60), (90)) AS n(n)
 GROUP BY ALL`,
+  // triangle and lifecycle as bench/triangle.sql does it in PostgreSQL: one
+  // GROUP BY user_id giving the first event and the months (weeks) active as
+  // bits of an int, then one row per user and period.  CASE, not FILTER:
+  // DuckDB evaluates an aggregate's argument on filtered-out rows too, and a
+  // negative shift is an error.
+  triangle: `
+WITH u AS (             -- per user: first event; bit m set if active in the month ${MONTH0} + m
+    SELECT min(occurred_at) AS first_at,
+           bit_or(CASE WHEN occurred_at >= DATE '${MONTH0}'
+                       THEN 1 << date_diff('month', DATE '${MONTH0}', occurred_at) END) AS months
+    FROM events WHERE occurred_at < DATE '${MONTHS_END}'
+    GROUP BY user_id
+), c AS (               -- users whose first month is one of the ${PERIODS}: c = its index
+    SELECT date_diff('month', DATE '${MONTH0}', first_at) AS c, months
+    FROM u WHERE first_at >= DATE '${MONTH0}'
+)
+SELECT (DATE '${MONTH0}' + to_months(c))::date AS cohort, k AS period, count(*) AS cohort_users,
+       count(*) FILTER (WHERE months & (1 << (c + k)) <> 0) AS retained_users,
+       retained_users / cohort_users AS rate
+FROM c CROSS JOIN LATERAL (SELECT unnest(range(${PERIODS} - c)) AS k)
+GROUP BY c, k`,
+  lifecycle: `
+WITH u AS (             -- per user: first event; bit w set if active in the week ${WEEK0} + 7 w
+    SELECT min(occurred_at) AS first_at,
+           bit_or(CASE WHEN occurred_at >= DATE '${WEEK0}'
+                       THEN 1 << ((date_trunc('week', occurred_at)::date - DATE '${WEEK0}') // 7) END) AS weeks
+    FROM events WHERE occurred_at < DATE '${WEEKS_END}'
+    GROUP BY user_id
+), w AS (               -- f: the week of the first event (negative before ${WEEK0})
+    SELECT (date_trunc('week', first_at)::date - DATE '${WEEK0}') // 7 AS f, coalesce(weeks, 0) AS weeks FROM u
+)
+SELECT DATE '${WEEK0}' + 7 * i AS period_start,
+       count(*) FILTER (WHERE f = i) AS new_users,
+       count(*) FILTER (WHERE weeks & (1 << i) <> 0 AND weeks & (1 << (i - 1)) <> 0) AS returning_users,
+       count(*) FILTER (WHERE weeks & (1 << i) <> 0 AND weeks & (1 << (i - 1)) = 0 AND f < i - 1) AS resurrecting_users,
+       count(*) FILTER (WHERE weeks & (1 << i) = 0 AND weeks & (1 << (i - 1)) <> 0) AS dormant_users
+FROM w CROSS JOIN (SELECT range::int AS i FROM range(1, ${PERIODS + 1}))
+GROUP BY i`,
 };
 
 
@@ -121,6 +211,8 @@ GROUP BY ALL`,
 // SELECT, lambdas cannot capture columns (replicate() passes them in).
 const chWindows = ((f) => WINDOWS.map(f).join(',\n'));
 const D = `toDate('${AS_OF}')`;
+const M0 = `toDate('${MONTH0}')`;
+const W0 = `toDate('${WEEK0}')`;
 const CH = {
   floor: 'SELECT account_id, count() FROM events GROUP BY account_id',
   report: `
@@ -162,6 +254,42 @@ FROM (
           GROUP BY user_id, feat))
 ARRAY JOIN [30, 60, 90] AS n
 GROUP BY feat, n`,
+  // triangle and lifecycle with the same bits as DuckDB, as UInt64:
+  // bitShiftLeft(1, n) is a UInt8 (the type of its first argument) and a
+  // signed shift makes the result signed, which groupBitOr refuses.  The
+  // shift, negative before the first period, is computed on the rows the If
+  // drops too, harmlessly.
+  triangle: `
+SELECT addMonths(${M0}, c) AS cohort, k AS period, count() AS cohort_users,
+       countIf(bitAnd(months, bitShiftLeft(toUInt64(1), c + k)) != 0) AS retained_users,
+       retained_users / cohort_users AS rate
+FROM (
+    SELECT c, months, arrayJoin(range(toUInt64(${PERIODS} - c))) AS k
+    FROM (              -- per user: c the index of the first month, bit m set if active in the month ${MONTH0} + m
+        SELECT toRelativeMonthNum(min(occurred_at)) - toRelativeMonthNum(${M0}) AS c,
+               groupBitOrIf(bitShiftLeft(toUInt64(1), toUInt32(toRelativeMonthNum(occurred_at) - toRelativeMonthNum(${M0}))),
+                            occurred_at >= toDateTime(${M0})) AS months
+        FROM events WHERE occurred_at < toDateTime(toDate('${MONTHS_END}'))
+        GROUP BY user_id
+        HAVING c >= 0))
+GROUP BY c, k`,
+  lifecycle: `
+SELECT ${W0} + 7 * i AS period_start,
+       countIf(f = i) AS new_users,
+       countIf(bitAnd(weeks, bitShiftLeft(toUInt64(1), i)) != 0
+               AND bitAnd(weeks, bitShiftLeft(toUInt64(1), i - 1)) != 0) AS returning_users,
+       countIf(bitAnd(weeks, bitShiftLeft(toUInt64(1), i)) != 0
+               AND bitAnd(weeks, bitShiftLeft(toUInt64(1), i - 1)) = 0 AND f < i - 1) AS resurrecting_users,
+       countIf(bitAnd(weeks, bitShiftLeft(toUInt64(1), i)) = 0
+               AND bitAnd(weeks, bitShiftLeft(toUInt64(1), i - 1)) != 0) AS dormant_users
+FROM (                  -- per user: f the week of the first event, bit w set if active in the week ${WEEK0} + 7 w
+    SELECT toRelativeWeekNum(min(occurred_at)) - toRelativeWeekNum(${W0}) AS f,
+           groupBitOrIf(bitShiftLeft(toUInt64(1), toUInt32(toRelativeWeekNum(occurred_at) - toRelativeWeekNum(${W0}))),
+                        occurred_at >= toDateTime(${W0})) AS weeks
+    FROM events WHERE occurred_at < toDateTime(toDate('${WEEKS_END}'))
+    GROUP BY user_id)
+ARRAY JOIN arrayMap(x -> x + 1, range(${PERIODS})) AS i
+GROUP BY i`,
 };
 // the same with ClickHouse's retention() aggregate: its conditions need each
 // row's start day, hence a join of the events with the first days
@@ -296,8 +424,9 @@ for (let rep = 0; rep < REPS; rep++) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (x) => (x >= 1 ? x.toFixed(2) : x >= 0.1 ? x.toFixed(3) : x.toFixed(4));
 const NAMES = { floor: 'GROUP BY account_id count', report: 'per-account report',
-  retention: 'per-feature 30/60/90 retention' };
-console.log(`\nmedians of ${REPS} alternated runs, seconds (results checked equal first); ratio = engine / PostgreSQL`);
+  retention: 'per-feature 30/60/90 retention', triangle: `monthly retention triangle (${PERIODS} cohorts)`,
+  lifecycle: `weekly lifecycle (${PERIODS} weeks)` };
+console.log(`\nmedians of ${REPS} alternated runs, seconds (results checked equal first); ratio = engine seconds / PostgreSQL seconds`);
 console.log('| metric | engine | seconds | PostgreSQL side | PostgreSQL seconds | ratio |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const metric of Object.keys(COLUMNS)) {
