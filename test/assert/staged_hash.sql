@@ -1,0 +1,157 @@
+-- test/assert/staged_hash.sql: hash aggregation of activity_agg with integer
+-- user ids holds its rows back in a stage and adds them to their groups'
+-- builders in batches (src/activity/stage.c).  Every summary it gives must
+-- be byte for byte the one sorted aggregation gives (rows added at once):
+-- int4 and int8 ids, with and without a feature, dates and timestamps,
+-- thousands of groups, a few groups with more rows than the stage holds
+-- (flushed many times before the end), hash aggregation
+-- spilling to disk, hashed grouping sets, two activity_agg in one query,
+-- parallel partial hash aggregation, an accessor reading the state
+-- directly, a group's rows flushed with another's pending (LIMIT), and a
+-- stage per subquery.  The plans are checked to be the ones meant.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET max_parallel_workers_per_gather = 0;
+
+-- the plan of q uses node (e.g. 'HashAggregate'), or an error
+CREATE FUNCTION pg_temp.uses(q text, node text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE p text;
+BEGIN
+    EXECUTE 'EXPLAIN (COSTS OFF) ' || q INTO p;
+    FOR p IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+        IF p LIKE '%' || node || '%' THEN RETURN; END IF;
+    END LOOP;
+    RAISE EXCEPTION 'the plan of % does not use %', q, node;
+END $$;
+
+-- rows in several groupings: per account, per (account, day), per user % 997
+-- (a table, not a temporary one, so that parallel plans can scan it)
+CREATE TABLE ev AS
+SELECT account_id, user_id, user_id::int AS uid4, feature, occurred_at,
+       occurred_at::date AS day, user_id % 997 AS g
+FROM events;
+
+-- q: a query whose rows are (key text, value text); its rows under sorted
+-- and under hash aggregation must agree, and there be some
+CREATE FUNCTION pg_temp.same_both_ways(name text, q text, work_mem text DEFAULT '64MB') RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE n bigint; d bigint;
+BEGIN
+    SET LOCAL enable_hashagg = off;
+    SET LOCAL enable_sort = on;
+    EXECUTE 'CREATE TEMP TABLE want AS ' || q;
+    PERFORM pg_temp.uses(q, 'GroupAggregate');
+    SET LOCAL enable_hashagg = on;
+    SET LOCAL enable_sort = off;
+    PERFORM set_config('work_mem', work_mem, true);
+    PERFORM pg_temp.uses(q, 'HashAggregate');
+    EXECUTE 'CREATE TEMP TABLE got AS ' || q;
+    RESET work_mem;
+    SELECT count(*) INTO n FROM want;
+    SELECT count(*) INTO d FROM ((TABLE want EXCEPT ALL TABLE got) UNION ALL (TABLE got EXCEPT ALL TABLE want)) x;
+    IF n = 0 OR d <> 0 THEN
+        RAISE EXCEPTION '%: % of % rows differ between hash and sorted aggregation', name, d, n;
+    END IF;
+    DROP TABLE want;
+    DROP TABLE got;
+END $$;
+
+-- more rows than the stage holds for a few groups: it flushes many times
+CREATE TABLE big AS
+SELECT i % 10 AS k, (i::bigint * 7919) % 5000 AS u, date '2025-01-01' + (i * 31 % 400) AS d,
+       'f' || (i % 13) AS f
+FROM generate_series(1, 400000) i;
+ANALYZE ev;
+ANALYZE big;
+
+\o /dev/null
+BEGIN;
+SELECT pg_temp.same_both_ways('a stage flushed many times', $q$
+    SELECT k::text, activity_agg(u, d, f)::text AS v FROM big GROUP BY k$q$);
+SELECT pg_temp.same_both_ways('int8, feature, timestamptz, per account', $q$
+    SELECT account_id::text AS k, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id$q$);
+SELECT pg_temp.same_both_ways('int4, date, no feature, per account', $q$
+    SELECT account_id::text AS k, activity_agg(uid4, day)::text AS v FROM ev GROUP BY account_id$q$);
+SELECT pg_temp.same_both_ways('int8, per account and day (thousands of groups)', $q$
+    SELECT account_id || ' ' || day AS k, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id, day$q$);
+SELECT pg_temp.same_both_ways('int4, feature, date, per user % 997', $q$
+    SELECT g::text AS k, activity_agg(uid4, day, feature)::text AS v FROM ev GROUP BY g$q$);
+SELECT pg_temp.same_both_ways('spilling to disk', $q$
+    SELECT account_id || ' ' || day AS k, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id, day$q$,
+    '64kB');
+SELECT pg_temp.same_both_ways('two aggregates in one query', $q$
+    SELECT account_id::text AS k,
+           activity_agg(user_id, occurred_at, feature)::text || ' ' || activity_agg(uid4, day)::text AS v
+    FROM ev GROUP BY account_id$q$);
+SELECT pg_temp.same_both_ways('accessors over the state', $q$
+    SELECT account_id::text AS k,
+           concat_ws(' ', user_count(activity_agg(user_id, occurred_at, feature)),
+                     active_users(activity_agg(user_id, occurred_at, feature), '2026-06-30', 30),
+                     first_day(activity_agg(uid4, day))) AS v
+    FROM ev GROUP BY account_id$q$);
+SELECT pg_temp.same_both_ways('a stage per subquery', $q$
+    SELECT a.k, a.v || ' ' || b.v AS v
+    FROM (SELECT account_id::text AS k, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id) a
+    JOIN (SELECT (account_id % 50)::text AS k, activity_agg(uid4, day, feature)::text AS v FROM ev GROUP BY account_id % 50) b
+      USING (k)$q$);
+COMMIT;
+\o
+
+-- hashed grouping sets against one GROUP BY per set
+DO $$
+DECLARE d bigint;
+BEGIN
+    SET LOCAL enable_sort = off;
+    PERFORM pg_temp.uses('SELECT account_id, feature, activity_agg(user_id, occurred_at) FROM ev GROUP BY GROUPING SETS ((account_id), (feature))',
+                         'HashAggregate');
+    SELECT count(*) INTO d FROM (
+        (SELECT account_id, feature, activity_agg(user_id, occurred_at)::text AS v
+           FROM ev GROUP BY GROUPING SETS ((account_id), (feature))
+         EXCEPT ALL
+         (SELECT account_id, NULL, activity_agg(user_id, occurred_at)::text FROM ev GROUP BY account_id
+          UNION ALL
+          SELECT NULL, feature, activity_agg(user_id, occurred_at)::text FROM ev GROUP BY feature))) x;
+    IF d <> 0 THEN
+        RAISE EXCEPTION 'hashed grouping sets: % rows differ from one GROUP BY per set', d;
+    END IF;
+END $$;
+
+-- parallel partial hash aggregation against the serial sorted one
+DO $$
+DECLARE d bigint;
+BEGIN
+    SET LOCAL enable_sort = off;
+    SET LOCAL max_parallel_workers_per_gather = 2;
+    SET LOCAL parallel_setup_cost = 0;
+    SET LOCAL parallel_tuple_cost = 0;
+    SET LOCAL min_parallel_table_scan_size = 0;
+    PERFORM pg_temp.uses('SELECT account_id, activity_agg(user_id, occurred_at, feature) FROM ev GROUP BY account_id',
+                         'Partial HashAggregate');
+    CREATE TEMP TABLE par AS
+    SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id;
+    SET LOCAL max_parallel_workers_per_gather = 0;
+    SET LOCAL enable_sort = on;
+    SET LOCAL enable_hashagg = off;
+    SELECT count(*) INTO d FROM par p
+    FULL JOIN (SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id) s
+      USING (account_id)
+    WHERE p.v IS DISTINCT FROM s.v;
+    IF d <> 0 THEN
+        RAISE EXCEPTION 'parallel hash aggregation: % accounts differ from serial sorted aggregation', d;
+    END IF;
+END $$;
+
+-- LIMIT: the first groups read flush the stage holding every group's rows
+DO $$
+DECLARE d bigint;
+BEGIN
+    SET LOCAL enable_sort = off;
+    SELECT count(*) INTO d
+    FROM (SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id LIMIT 5) h
+    JOIN (SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v
+            FROM (SELECT * FROM ev ORDER BY account_id) e GROUP BY account_id) s USING (account_id)
+    WHERE h.v IS DISTINCT FROM s.v;
+    IF d <> 0 THEN
+        RAISE EXCEPTION 'LIMIT over hash aggregation: % groups differ', d;
+    END IF;
+END $$;
