@@ -96,21 +96,21 @@ stage_for(MemoryContext aggcxt, MemoryContext (*builders_cxt) (MemoryContext))
 }
 
 /* the slot of datum d in a table of mask + 1 slots */
-static inline uint32
-stage_slot(const Datum *slot_datum, const uint32 *slot_index, uint32 mask, Datum d)
+static inline StageSlot *
+stage_slot(StageSlot *slots, uint32 mask, Datum d)
 {
 	uint32		h = hash_int64_key((int64) d) & mask;
 
-	while (slot_index[h] != 0 && slot_datum[h] != d)
+	while (slots[h].index != 0 && slots[h].datum != d)
 		h = (h + 1) & mask;
-	return h;
+	return &slots[h];
 }
 
 uint32
 stage_add_builder(BuilderStage *s, ActivityBuilder *b)
 {
 	Datum		d = EOHPGetRWDatum(&b->hdr);
-	uint32		h;
+	StageSlot  *slot;
 
 	Assert(b->hdr.eoh_context == s->cxt && b->stage == NULL);
 	if (s->nbuilders == s->capbuilders)
@@ -127,31 +127,26 @@ stage_add_builder(BuilderStage *s, ActivityBuilder *b)
 	if ((Size) (s->nbuilders + 1) * 2 > (Size) s->mask + 1)
 	{
 		uint32		nslots = Max(128, (s->mask + 1) * 2);
-		Datum	   *nd = MemoryContextAllocHuge(s->cxt, nslots * sizeof(Datum));
-		uint32	   *ni = MemoryContextAllocHuge(s->cxt, nslots * sizeof(uint32));
+		StageSlot  *ns = MemoryContextAllocHuge(s->cxt, nslots * sizeof(StageSlot));
 		uint32		i;
 
-		memset(ni, 0, nslots * sizeof(uint32));
+		memset(ns, 0, nslots * sizeof(StageSlot));
 		for (i = 0; i < s->nbuilders; i++)
 		{
 			Datum		bd = EOHPGetRWDatum(&s->builders[i]->hdr);
 
-			h = stage_slot(nd, ni, nslots - 1, bd);
-			nd[h] = bd;
-			ni[h] = i + 1;
+			slot = stage_slot(ns, nslots - 1, bd);
+			slot->datum = bd;
+			slot->index = i + 1;
 		}
-		if (s->slot_datum)
-		{
-			pfree(s->slot_datum);
-			pfree(s->slot_index);
-		}
-		s->slot_datum = nd;
-		s->slot_index = ni;
+		if (s->slots)
+			pfree(s->slots);
+		s->slots = ns;
 		s->mask = nslots - 1;
 	}
-	h = stage_slot(s->slot_datum, s->slot_index, s->mask, d);
-	s->slot_datum[h] = d;
-	s->slot_index[h] = s->nbuilders + 1;
+	slot = stage_slot(s->slots, s->mask, d);
+	slot->datum = d;
+	slot->index = s->nbuilders + 1;
 	s->builders[s->nbuilders] = b;
 	b->stage = s;
 	return s->nbuilders++;

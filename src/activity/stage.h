@@ -28,6 +28,13 @@ typedef struct StagedRow
 	int32		day;
 } StagedRow;
 
+/* a builder's state datum and its index + 1 (0: an empty slot) */
+typedef struct StageSlot
+{
+	Datum		datum;
+	uint32		index;
+} StageSlot;
+
 typedef struct BuilderStage
 {
 	MemoryContext cxt;			/* the builders' context, the stage's own */
@@ -35,8 +42,7 @@ typedef struct BuilderStage
 	ActivityBuilder **builders;
 	uint32		nbuilders;
 	uint32		capbuilders;
-	Datum	   *slot_datum;
-	uint32	   *slot_index;		/* index + 1; 0: empty */
+	StageSlot  *slots;			/* open addressing, at most half full */
 	uint32		mask;
 	/* the feature names of staged rows; code = entry + 1 */
 	KeyDict		features;
@@ -69,10 +75,10 @@ stage_builder_index(const BuilderStage *s, Datum d)
 	if (s->mask == 0)
 		return -1;
 	h = hash_int64_key((int64) d) & s->mask;
-	while (s->slot_index[h] != 0)
+	while (s->slots[h].index != 0)
 	{
-		if (s->slot_datum[h] == d)
-			return s->slot_index[h] - 1;
+		if (s->slots[h].datum == d)
+			return s->slots[h].index - 1;
 		h = (h + 1) & s->mask;
 	}
 	return -1;
