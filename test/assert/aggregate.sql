@@ -6,9 +6,7 @@
 -- current database and the extension installed.  Optional psql variable
 -- tmpdir: a directory the server may write COPY files to (default /tmp).
 -- Raises an exception on any failure.
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 SET TimeZone = 'America/New_York';
 \if :{?tmpdir}
 \else
@@ -16,76 +14,10 @@ SET TimeZone = 'America/New_York';
 \endif
 
 -- ------------------------------------------------------------------
--- Helpers
+-- Helpers (pg_temp.plan_of, pg_temp.expect, pg_temp.expect_error and
+-- pg_temp.same_rows, which compares two tables of (key, val) here, none
+-- empty: lib/common.sql)
 -- ------------------------------------------------------------------
--- the text of EXPLAIN of a statement
-CREATE FUNCTION pg_temp.plan_of(stmt text, run boolean DEFAULT false) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE format('EXPLAIN (%s COSTS OFF) %s',
-                               CASE WHEN run THEN 'ANALYZE, TIMING OFF, SUMMARY OFF,' ELSE '' END,
-                               stmt)
-    LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END $$;
-
--- raise unless the two texts are equal; what names the check
-CREATE FUNCTION pg_temp.expect(what text, got text, want text) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF got IS DISTINCT FROM want THEN
-        RAISE EXCEPTION E'%: got\n  %\nexpected\n  %', what,
-            coalesce(left(got, 300), 'NULL'), coalesce(left(want, 300), 'NULL');
-    END IF;
-END $$;
-
--- raise unless stmt fails with an error other than an internal one (XX000);
--- returns SQLSTATE and message
-CREATE FUNCTION pg_temp.expect_error(what text, stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    st  text;
-    msg text;
-BEGIN
-    BEGIN
-        EXECUTE stmt;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-        IF st LIKE 'XX%' OR st LIKE '58%' THEN
-            RAISE EXCEPTION '%: internal error % instead of a user-facing one: %', what, st, msg;
-        END IF;
-        RETURN st || ' ' || msg;
-    END;
-    RAISE EXCEPTION '%: no error from %', what, stmt;
-END $$;
-
--- compare two tables (key bigint, val text): same keys and values, non-empty
-CREATE FUNCTION pg_temp.same_table(what text, a regclass, b regclass) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE
-    n    bigint;
-    nbad bigint;
-    ex   text;
-BEGIN
-    EXECUTE format('SELECT count(*) FROM %s', a) INTO n;
-    IF n = 0 THEN
-        RAISE EXCEPTION '%: no rows to compare', what;
-    END IF;
-    EXECUTE format($q$
-        SELECT count(*), min(format('key %%s: %%s vs %%s', key, left(x.val, 80), left(y.val, 80)))
-          FROM %s x FULL JOIN %s y USING (key)
-         WHERE x.val IS DISTINCT FROM y.val OR x.key IS NULL OR y.key IS NULL$q$, a, b)
-      INTO nbad, ex;
-    IF nbad > 0 THEN
-        RAISE EXCEPTION '%: % of % rows differ, e.g. %', what, nbad, n, ex;
-    END IF;
-    RETURN n;
-END $$;
 
 -- ------------------------------------------------------------------
 -- Data: per-day summaries in a regular (parallel-scannable) table
@@ -163,8 +95,8 @@ BEGIN
         IF plan !~ 'Partial (Hash|Group)?Aggregate' OR plan !~ 'Workers Launched: [1-9]' THEN
             RAISE EXCEPTION '%: the run did not use parallel workers:%', r.name, E'\n' || plan;
         END IF;
-        n := pg_temp.same_table(r.name || ': parallel vs serial',
-                                format('parallel_%s', i)::regclass, format('serial_%s', i)::regclass);
+        n := pg_temp.same_rows(r.name || ': parallel vs serial',
+                               format('TABLE parallel_%s', i), format('TABLE serial_%s', i), min_rows => 1);
         EXECUTE format('DROP TABLE parallel_%s', i);
     END LOOP;
     IF i < 10 THEN
@@ -253,8 +185,8 @@ BEGIN
     SET LOCAL enable_sort = on;
     SET LOCAL enable_hashagg = off;
     EXECUTE format('CREATE TEMP TABLE agg_sorted AS %s', q);
-    PERFORM pg_temp.same_table('spilled hash aggregation vs sorted aggregation',
-                               'agg_hashed', 'agg_sorted');
+    PERFORM pg_temp.same_rows('spilled hash aggregation vs sorted aggregation',
+                              'TABLE agg_hashed', 'TABLE agg_sorted', min_rows => 1);
 END $$;
 
 -- rollup of per-week summaries of per-day summaries: still the same
@@ -626,9 +558,9 @@ CREATE TEMP VIEW keep_t AS SELECT key, act::text || '|' || encode(activity_send(
 CREATE TEMP VIEW keep_bin_t AS SELECT key, act::text || '|' || encode(activity_send(act), 'base64') AS val FROM keep_bin;
 CREATE TEMP VIEW keep_bin2_t AS SELECT key, act::text || '|' || encode(activity_send(act), 'base64') AS val FROM keep_bin2;
 CREATE TEMP VIEW keep_txt_t AS SELECT key, act::text || '|' || encode(activity_send(act), 'base64') AS val FROM keep_txt;
-SELECT pg_temp.same_table('COPY binary round trip', 'keep_bin_t', 'keep_t') > 0 AS ok;
-SELECT pg_temp.same_table('\copy binary round trip', 'keep_bin2_t', 'keep_t') > 0 AS ok;
-SELECT pg_temp.same_table('COPY text round trip', 'keep_txt_t', 'keep_t') > 0 AS ok;
+SELECT pg_temp.same_rows('COPY binary round trip', 'TABLE keep_bin_t', 'TABLE keep_t', min_rows => 1) > 0 AS ok;
+SELECT pg_temp.same_rows('\copy binary round trip', 'TABLE keep_bin2_t', 'TABLE keep_t', min_rows => 1) > 0 AS ok;
+SELECT pg_temp.same_rows('COPY text round trip', 'TABLE keep_txt_t', 'TABLE keep_t', min_rows => 1) > 0 AS ok;
 SELECT pg_temp.expect('NULL survives COPY binary',
     (SELECT count(*)::text FROM keep_bin WHERE act IS NULL), '1');
 

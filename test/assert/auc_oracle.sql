@@ -7,28 +7,13 @@
 -- Expects the tables of data/generate.sql and the extension installed.
 -- Optional psql variable tmpdir: a directory the server may write COPY
 -- files to (default /tmp).  Raises an exception on any failure.
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 \if :{?tmpdir}
 \else
 \set tmpdir /tmp
 \endif
 
-CREATE FUNCTION pg_temp.plan_of(stmt text, run boolean DEFAULT false) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE format('EXPLAIN (%s COSTS OFF) %s',
-                               CASE WHEN run THEN 'ANALYZE, TIMING OFF, SUMMARY OFF,' ELSE '' END,
-                               stmt)
-    LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END $$;
+-- (pg_temp.plan_of: lib/common.sql)
 
 -- the oracle: over the rows of relation rel (g, s float8, o boolean), per g,
 -- (sum of the positives' average ranks - P (P + 1) / 2) / (P N), in numeric

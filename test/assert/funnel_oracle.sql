@@ -8,25 +8,19 @@
 -- Expects the tables of data/generate.sql (accounts, users, events) in the
 -- current database and the extension installed.  Raises an exception that
 -- names the function, the account and the arguments on any mismatch.
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 SET TimeZone = 'UTC';
 
 -- ------------------------------------------------------------------
--- The oracle's view of the data: distinct (account, user, feature, day)
+-- The oracle's view of the data: distinct (account, user, feature, day),
+-- and the accounts with at least one (lib/common.sql)
 -- ------------------------------------------------------------------
-CREATE TEMP TABLE triples AS
-SELECT DISTINCT account_id, user_id, feature, occurred_at::date AS day
-FROM events
-WHERE user_id IS NOT NULL AND occurred_at IS NOT NULL;
+SELECT pg_temp.create_triples();
 CREATE INDEX ON triples (account_id, user_id, feature, day);
 CREATE INDEX ON triples (feature, day);
-ANALYZE triples;
 
-CREATE TEMP TABLE summaries AS
-SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
-FROM events GROUP BY account_id;
+-- the summaries, one per account (lib/common.sql)
+SELECT pg_temp.create_summaries();
 
 -- features by popularity: f[1] the most used
 CREATE TEMP TABLE feats AS
@@ -48,25 +42,9 @@ FROM (SELECT min(day) AS lo FROM triples) b,
      LATERAL (VALUES (lo - 1), (lo + (date '2026-06-30' - lo) / 2),
                      (date '2026-03-31'), (date '2026-06-30')) v(as_of);
 
-CREATE FUNCTION pg_temp.same(got float8, want float8) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN got IS NULL OR want IS NULL THEN got IS NULL AND want IS NULL
-                WHEN got = want THEN true
-                ELSE abs(got - want) <= 1e-12 * greatest(abs(got), abs(want)) END
-$$;
-
-CREATE FUNCTION pg_temp.lit(v anyelement) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(quote_literal(v::text), 'NULL') $$;
-
-CREATE TEMP TABLE results (
-    fn         text,
-    account_id bigint,
-    args       text,
-    got        text,
-    want       text,
-    ok         boolean,
-    nontrivial boolean
-);
+-- the table of all comparisons (pg_temp.same and pg_temp.lit, the
+-- comparison helpers: lib/common.sql)
+SELECT pg_temp.create_results(variant => false);
 
 -- ------------------------------------------------------------------
 -- funnel(act, steps, within, as_of, cohort_from, cohort_to)
@@ -139,7 +117,7 @@ SELECT p.pid, a.account_id, k.k AS step, s.steps[k.k] AS feature,
        count(r.user_id) AS reached,
        percentile_disc(0.5) WITHIN GROUP (ORDER BY r.d - r.entry) AS median
 FROM fparams p JOIN step_sets s USING (sid)
-CROSS JOIN (SELECT DISTINCT account_id FROM triples) a
+CROSS JOIN accts a
 CROSS JOIN LATERAL generate_series(1, cardinality(s.steps)) k(k)
 LEFT JOIN o_eligible n ON n.pid = p.pid AND n.account_id = a.account_id
 LEFT JOIN o_reach r ON r.pid = p.pid AND r.account_id = a.account_id AND r.k = k.k
@@ -196,48 +174,7 @@ WHERE m.act IS NOT NULL;
 --   S equals 1 - p exactly, the midpoint of that time and the next event
 --   time (the largest observed time when none follows)
 -- ------------------------------------------------------------------
-CREATE FUNCTION pg_temp.kaplan_meier(times int[], events boolean[],
-                                     OUT median float8, OUT p90 float8)
-LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    num numeric := 1;           -- S = num / den
-    den numeric := 1;
-    t int;
-    d bigint;
-    r bigint;
-    m_flat int;                 -- the event time where S = 1/2 exactly
-    p_flat int;                 -- ... 1/10
-BEGIN
-    FOR t IN SELECT DISTINCT x FROM unnest(times, events) u(x, e) WHERE e ORDER BY 1
-    LOOP
-        IF m_flat IS NOT NULL THEN
-            median := (m_flat + t) / 2.0;
-            m_flat := NULL;
-        END IF;
-        IF p_flat IS NOT NULL THEN
-            p90 := (p_flat + t) / 2.0;
-            p_flat := NULL;
-        END IF;
-        EXIT WHEN p90 IS NOT NULL;
-        SELECT count(*) FILTER (WHERE u.e AND u.x = t), count(*) FILTER (WHERE u.x >= t)
-          INTO d, r
-          FROM unnest(times, events) u(x, e);
-        num := num * (r - d);
-        den := den * r;
-        IF median IS NULL AND m_flat IS NULL AND 2 * num <= den THEN
-            IF 2 * num = den THEN m_flat := t; ELSE median := t; END IF;
-        END IF;
-        IF p90 IS NULL AND p_flat IS NULL AND 10 * num <= den THEN
-            IF 10 * num = den THEN p_flat := t; ELSE p90 := t; END IF;
-        END IF;
-    END LOOP;
-    IF m_flat IS NOT NULL THEN
-        median := (m_flat + (SELECT max(x) FROM unnest(times) x)) / 2.0;
-    END IF;
-    IF p_flat IS NOT NULL THEN
-        p90 := (p_flat + (SELECT max(x) FROM unnest(times) x)) / 2.0;
-    END IF;
-END $$;
+-- (pg_temp.kaplan_meier: lib/common.sql)
 
 CREATE TEMP TABLE tparams (tid serial, feature text, start_feature text, as_of date);
 INSERT INTO tparams (feature, start_feature, as_of)
@@ -265,7 +202,7 @@ SELECT p.tid, a.account_id, count(u.user_id) AS users,
        count(u.user_id) FILTER (WHERE u.reached) AS reached,
        (pg_temp.kaplan_meier(array_agg(u.t) FILTER (WHERE u.user_id IS NOT NULL),
                              array_agg(u.reached) FILTER (WHERE u.user_id IS NOT NULL))).*
-FROM tparams p CROSS JOIN (SELECT DISTINCT account_id FROM triples) a
+FROM tparams p CROSS JOIN accts a
 LEFT JOIN o_tfu_user u ON u.tid = p.tid AND u.account_id = a.account_id
 GROUP BY 1, 2;
 
@@ -391,26 +328,7 @@ INSERT INTO bad_args VALUES
     ('as_of', 'SELECT * FROM funnel(%s, ''{signup}'', 30, ''infinity'')'),
     ('as_of', 'SELECT * FROM time_to_first_use(%s, ''report'', ''-infinity'')');
 
-DO $$
-DECLARE
-    r   record;
-    st  text;
-    msg text;
-    act text := (SELECT quote_literal(act::text) || '::activity' FROM h);
-BEGIN
-    FOR r IN SELECT * FROM bad_args LOOP
-        st := NULL;
-        msg := NULL;
-        BEGIN
-            EXECUTE format(r.query, act);
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-        END;
-        INSERT INTO results VALUES ('invalid argument: ' || r.arg, NULL, r.query,
-                                    coalesce(st || ' ' || msg, 'no error'), '22023 ' || r.arg || ' ...',
-                                    st IS NOT DISTINCT FROM '22023' AND msg LIKE r.arg || ' %', true);
-    END LOOP;
-END $$;
+SELECT pg_temp.check_invalid_args('bad_args', (SELECT act FROM h), message_like => ' %');
 
 -- ------------------------------------------------------------------
 -- Parallel plans: the summaries aggregated partially in workers, and the
@@ -435,18 +353,8 @@ CREATE TABLE par_summaries AS
 SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act FROM par_events GROUP BY account_id;
 ANALYZE par_summaries;
 
--- runs a CREATE TABLE AS under EXPLAIN ANALYZE: the plan that made the table
-CREATE FUNCTION pg_temp.run_plan(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END $$;
-
+-- a CREATE TABLE AS run under EXPLAIN ANALYZE gives the plan that made the
+-- table (pg_temp.plan_of: lib/common.sql)
 DO $$
 DECLARE
     r     record;
@@ -470,12 +378,12 @@ BEGIN
         PERFORM set_config('max_parallel_workers_per_gather', '0', true);
         EXECUTE format('CREATE TEMP TABLE ser AS %s', q1);
         PERFORM set_config('max_parallel_workers_per_gather', '2', true);
-        plan := pg_temp.run_plan(format('CREATE TABLE par1 AS %s', q1));
+        plan := pg_temp.plan_of(format('CREATE TABLE par1 AS %s', q1), run => true);
         INSERT INTO results VALUES ('parallel: ' || r.name, NULL, 'plan with partial aggregation',
                                     plan, 'Partial Aggregate, workers launched',
                                     plan ~ 'Partial (Hash|Group)?Aggregate' AND plan ~ 'Workers Launched: [1-9]', true);
         PERFORM set_config(knob, 'on', true);
-        plan := pg_temp.run_plan(format('CREATE TABLE par2 AS %s', q2));
+        plan := pg_temp.plan_of(format('CREATE TABLE par2 AS %s', q2), run => true);
         PERFORM set_config(knob, 'off', true);
         INSERT INTO results VALUES ('parallel: ' || r.name, NULL, 'plan with ' || knob,
                                     plan, 'workers launched', plan ~ 'Workers Launched: [1-9]', true);
@@ -496,72 +404,51 @@ END $$;
 -- ------------------------------------------------------------------
 -- Verdict
 -- ------------------------------------------------------------------
-DO $$
-DECLARE
-    nbad   bigint;
-    detail text;
-    r      record;
-BEGIN
-    SELECT count(*) INTO nbad FROM results WHERE ok IS NOT TRUE;
-    IF nbad > 0 THEN
-        SELECT string_agg(format('  %s, account %s, %s: got %s, expected %s',
-                                 fn, coalesce(account_id::text, '-'), args,
-                                 coalesce(got, 'NULL'), coalesce(want, 'NULL')), E'\n')
-          INTO detail
-          FROM (SELECT * FROM results WHERE ok IS NOT TRUE
-                 ORDER BY fn, account_id, args LIMIT 40) b;
-        RAISE EXCEPTION E'funnel oracle: % mismatches, among them:\n%', nbad, detail;
-    END IF;
+-- every comparison equal; every function compared, with non-trivial values
+-- (how many: the floors below)
+SELECT pg_temp.check_results('funnel', ARRAY['funnel', 'time_to_first_use']);
 
-    -- the cases that make each definition bite
-    FOR r IN
-        SELECT * FROM (VALUES
-            ('funnel, non-trivial comparisons',
-             (SELECT count(*) FROM results WHERE fn = 'funnel' AND nontrivial) > 100),
-            ('funnel, 5 steps with the 5th reached',
-             EXISTS (SELECT FROM o_funnel WHERE step = 5 AND reached > 0)),
-            ('funnel, a later step reached by some, not all',
-             EXISTS (SELECT FROM o_funnel WHERE step > 1 AND reached > 0 AND reached < eligible)),
-            ('funnel, a later step reached on the entry day by most',
-             EXISTS (SELECT FROM o_funnel o JOIN fparams p USING (pid) JOIN step_sets s USING (sid)
-                      WHERE o.step = 2 AND s.steps[1] <> s.steps[2] AND o.median = 0)),
-            ('funnel, a median above 0',
-             EXISTS (SELECT FROM o_funnel WHERE median > 0)),
-            ('funnel, an even count of reached users',
-             EXISTS (SELECT FROM o_funnel WHERE reached > 0 AND reached % 2 = 0 AND step > 1 AND median > 0)),
-            ('funnel, users entered but too young',
-             EXISTS (SELECT FROM fparams p JOIN step_sets s USING (sid)
-                      WHERE p.within = 90 AND EXISTS (
-                          SELECT FROM triples t WHERE t.feature = s.steps[1]
-                             AND t.day <= p.as_of AND t.day > p.as_of - 89))),
-            ('funnel, cohort bounds that cut the cohort',
-             EXISTS (SELECT FROM o_funnel o JOIN fparams p USING (pid)
-                      WHERE p.cohort_from IS NOT NULL AND p.cohort_to IS NOT NULL AND o.eligible > 0)),
-            ('time_to_first_use, non-trivial comparisons',
-             (SELECT count(*) FROM results WHERE fn = 'time_to_first_use' AND nontrivial) > 20),
-            ('time_to_first_use, censored users and a median',
-             EXISTS (SELECT FROM o_tfu WHERE reached > 0 AND reached < users AND median IS NOT NULL)),
-            ('time_to_first_use, a p90',
-             EXISTS (SELECT FROM o_tfu WHERE p90 > 0)),
-            ('time_to_first_use, a midpoint',
-             EXISTS (SELECT FROM o_tfu WHERE median <> floor(median) OR p90 <> floor(p90))),
-            ('time_to_first_use, with a start feature',
-             EXISTS (SELECT FROM o_tfu JOIN tparams p USING (tid)
-                      WHERE p.start_feature <> 'no such feature' AND median > 0)),
-            ('time_to_first_use, a feature used before the start only',
-             EXISTS (SELECT FROM o_tfu_user u JOIN tparams p USING (tid)
-                      WHERE p.start_feature IS NOT NULL AND NOT u.reached
-                        AND EXISTS (SELECT FROM triples t WHERE t.account_id = u.account_id
-                                       AND t.user_id = u.user_id AND t.feature = p.feature
-                                       AND t.day < u.start)))
-        ) v(what, covered)
-    LOOP
-        IF NOT r.covered THEN
-            RAISE EXCEPTION 'funnel oracle: the data never exercised %', r.what;
-        END IF;
-    END LOOP;
-    RAISE NOTICE 'funnel oracle: % comparisons, all equal', (SELECT count(*) FROM results);
-END $$;
+-- the cases that make each definition bite
+SELECT pg_temp.check_exercised('funnel', $$VALUES
+    ('funnel, non-trivial comparisons',
+     (SELECT count(*) FROM results WHERE fn = 'funnel' AND nontrivial) > 100),
+    ('funnel, 5 steps with the 5th reached',
+     EXISTS (SELECT FROM o_funnel WHERE step = 5 AND reached > 0)),
+    ('funnel, a later step reached by some, not all',
+     EXISTS (SELECT FROM o_funnel WHERE step > 1 AND reached > 0 AND reached < eligible)),
+    ('funnel, a later step reached on the entry day by most',
+     EXISTS (SELECT FROM o_funnel o JOIN fparams p USING (pid) JOIN step_sets s USING (sid)
+              WHERE o.step = 2 AND s.steps[1] <> s.steps[2] AND o.median = 0)),
+    ('funnel, a median above 0',
+     EXISTS (SELECT FROM o_funnel WHERE median > 0)),
+    ('funnel, an even count of reached users',
+     EXISTS (SELECT FROM o_funnel WHERE reached > 0 AND reached % 2 = 0 AND step > 1 AND median > 0)),
+    ('funnel, users entered but too young',
+     EXISTS (SELECT FROM fparams p JOIN step_sets s USING (sid)
+              WHERE p.within = 90 AND EXISTS (
+                  SELECT FROM triples t WHERE t.feature = s.steps[1]
+                     AND t.day <= p.as_of AND t.day > p.as_of - 89))),
+    ('funnel, cohort bounds that cut the cohort',
+     EXISTS (SELECT FROM o_funnel o JOIN fparams p USING (pid)
+              WHERE p.cohort_from IS NOT NULL AND p.cohort_to IS NOT NULL AND o.eligible > 0)),
+    ('time_to_first_use, non-trivial comparisons',
+     (SELECT count(*) FROM results WHERE fn = 'time_to_first_use' AND nontrivial) > 20),
+    ('time_to_first_use, censored users and a median',
+     EXISTS (SELECT FROM o_tfu WHERE reached > 0 AND reached < users AND median IS NOT NULL)),
+    ('time_to_first_use, a p90',
+     EXISTS (SELECT FROM o_tfu WHERE p90 > 0)),
+    ('time_to_first_use, a midpoint',
+     EXISTS (SELECT FROM o_tfu WHERE median <> floor(median) OR p90 <> floor(p90))),
+    ('time_to_first_use, with a start feature',
+     EXISTS (SELECT FROM o_tfu JOIN tparams p USING (tid)
+              WHERE p.start_feature <> 'no such feature' AND median > 0)),
+    ('time_to_first_use, a feature used before the start only',
+     EXISTS (SELECT FROM o_tfu_user u JOIN tparams p USING (tid)
+              WHERE p.start_feature IS NOT NULL AND NOT u.reached
+                AND EXISTS (SELECT FROM triples t WHERE t.account_id = u.account_id
+                               AND t.user_id = u.user_id AND t.feature = p.feature
+                               AND t.day < u.start)))
+$$);
 
 DROP TABLE par_events;
 DROP TABLE par_summaries;

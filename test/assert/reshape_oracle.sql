@@ -7,71 +7,19 @@
 -- Expects the tables of data/generate.sql (accounts, users, events) in the
 -- current database and the extension installed.  Raises an exception on
 -- any mismatch.
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 SET TimeZone = 'America/New_York';
 
 -- ------------------------------------------------------------------
--- Helpers
+-- Helpers (pg_temp.expect, pg_temp.expect_error and pg_temp.same_rows,
+-- which compares two queries of (key, val): lib/common.sql)
 -- ------------------------------------------------------------------
-CREATE FUNCTION pg_temp.expect(what text, got text, want text) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF got IS DISTINCT FROM want THEN
-        RAISE EXCEPTION E'%: got\n  %\nexpected\n  %', what,
-            coalesce(left(got, 300), 'NULL'), coalesce(left(want, 300), 'NULL');
-    END IF;
-END $$;
-
--- raise unless stmt fails with SQLSTATE state; returns the message
-CREATE FUNCTION pg_temp.expect_error(what text, stmt text, state text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    st  text;
-    msg text;
-BEGIN
-    BEGIN
-        EXECUTE stmt;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-        IF st IS DISTINCT FROM state THEN
-            RAISE EXCEPTION '%: SQLSTATE % (%) instead of %', what, st, msg, state;
-        END IF;
-        RETURN msg;
-    END;
-    RAISE EXCEPTION '%: no error from %', what, stmt;
-END $$;
 
 -- the bytes of a value, as text and as its binary send form (NULL: 'NULL')
 CREATE FUNCTION pg_temp.bytes(a activity) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
 SELECT coalesce(a::text || '|' || md5(activity_send(a)), 'NULL')
 $$;
-
--- compare two queries of (key bigint, val text): same keys and values
-CREATE FUNCTION pg_temp.same(what text, qa text, qb text, min_rows bigint DEFAULT 3) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE
-    n    bigint;
-    nbad bigint;
-    ex   text;
-BEGIN
-    EXECUTE format($q$
-        SELECT count(*),
-               count(*) FILTER (WHERE x.val IS DISTINCT FROM y.val OR x.key IS NULL OR y.key IS NULL),
-               min(format('key %%s: %%s vs %%s', coalesce(x.key, y.key), left(x.val, 60), left(y.val, 60)))
-                   FILTER (WHERE x.val IS DISTINCT FROM y.val OR x.key IS NULL OR y.key IS NULL)
-          FROM (%s) x FULL JOIN (%s) y USING (key)$q$, qa, qb)
-      INTO n, nbad, ex;
-    IF n < min_rows THEN
-        RAISE EXCEPTION '%: only % rows to compare', what, n;
-    END IF;
-    IF nbad > 0 THEN
-        RAISE EXCEPTION '%: % of % rows differ, e.g. %', what, nbad, n, ex;
-    END IF;
-    RETURN n;
-END $$;
 
 -- ------------------------------------------------------------------
 -- Data: the distinct triples with every id type, and per-account
@@ -164,7 +112,7 @@ DECLARE
 BEGIN
     FOR mp IN SELECT * FROM mappings ORDER BY name LOOP
         FOR r IN SELECT * FROM id_types LOOP
-            n := n + pg_temp.same(format('activity_map %s, %s ids', mp.name, r.t),
+            n := n + pg_temp.same_rows(format('activity_map %s, %s ids', mp.name, r.t),
                 format($q$SELECT account_id AS key, pg_temp.bytes(activity_map(act, %L)) AS val
                             FROM stored WHERE t = %L$q$, mp.m, r.t),
                 -- accounts whose relabelled events are none have a NULL result
@@ -182,7 +130,7 @@ END $$;
 -- feature: drop_all makes those NULL
 CREATE TABLE daily AS
 SELECT account_id, day, activity_agg(u8, day, feature) AS act FROM ev GROUP BY 1, 2;
-SELECT pg_temp.same('activity_map drop_all, per-day summaries',
+SELECT pg_temp.same_rows('activity_map drop_all, per-day summaries',
     $$SELECT account_id * 100000 + (day - date '2000-01-01') AS key, pg_temp.bytes(activity_map(d.act, m.m)) AS val
         FROM daily d, mappings m WHERE m.name = 'drop_all'$$,
     $$SELECT d.account_id * 100000 + (d.day - date '2000-01-01') AS key, pg_temp.bytes(x.act) AS val
@@ -209,21 +157,21 @@ CREATE TABLE mapped AS
 SELECT s.account_id, activity_map(s.act, m.m) AS act
 FROM stored s, mappings m WHERE s.t = 'bigint' AND m.name = 'areas';
 
-SELECT pg_temp.same('user_count over mapped summaries',
+SELECT pg_temp.same_rows('user_count over mapped summaries',
     $$SELECT account_id AS key, user_count(act)::text AS val FROM mapped$$,
     $$SELECT account_id AS key, count(DISTINCT u8)::text AS val FROM rel GROUP BY 1$$);
-SELECT pg_temp.same('user_count per area over mapped summaries',
+SELECT pg_temp.same_rows('user_count per area over mapped summaries',
     $$SELECT account_id AS key, user_count(act, 'analytics')::text || '/' || user_count(act, 'comments')::text AS val FROM mapped$$,
     format($$SELECT account_id AS key, count(DISTINCT u8) FILTER (WHERE feature = 'analytics')::text || '/' ||
                     count(DISTINCT u8) FILTER (WHERE feature = 'comments')::text AS val FROM rel GROUP BY 1$$));
-SELECT pg_temp.same('active_users per area over mapped summaries',
+SELECT pg_temp.same_rows('active_users per area over mapped summaries',
     format($$SELECT account_id AS key, active_users(act, %L, 30)::text || '/' || active_users(act, %L, 30, 'analytics')::text AS val
                FROM mapped$$, :'as_of', :'as_of'),
     format($$SELECT account_id AS key,
                     count(DISTINCT u8) FILTER (WHERE day > date %L - 30 AND day <= %L)::text || '/' ||
                     count(DISTINCT u8) FILTER (WHERE day > date %L - 30 AND day <= %L AND feature = 'analytics')::text AS val
                FROM rel GROUP BY 1$$, :'as_of', :'as_of', :'as_of', :'as_of'));
-SELECT pg_temp.same('features over mapped summaries',
+SELECT pg_temp.same_rows('features over mapped summaries',
     format($$SELECT account_id AS key,
                     string_agg(concat_ws(',', f.feature, f.users, f.active_users, f.first_day, f.last_day), ';' ORDER BY f.feature COLLATE "C") AS val
                FROM mapped, features(act, %L, 30) f GROUP BY 1$$, :'as_of'),
@@ -235,7 +183,7 @@ SELECT pg_temp.same('features over mapped summaries',
                        FROM rel WHERE feature IS NOT NULL AND day <= %L GROUP BY 1, 2) x
               GROUP BY 1$$, :'as_of', :'as_of'));
 -- retention of the 'analytics' area, brackets 30/60/90 of width 30
-SELECT pg_temp.same('retention per area over mapped summaries',
+SELECT pg_temp.same_rows('retention per area over mapped summaries',
     format($$SELECT account_id AS key,
                     string_agg(concat_ws(',', r.day, r.cohort_users, r.eligible_users, r.retained_users), ';' ORDER BY r.day) AS val
                FROM mapped, retention(act, '{30,60,90}', 30, %L, 'analytics') r GROUP BY 1$$, :'as_of'),
@@ -258,7 +206,7 @@ SELECT pg_temp.same('retention per area over mapped summaries',
 
 -- activity_map commutes with rollup: mapping per-day summaries and
 -- rolling them up is mapping the rolled-up summary
-SELECT pg_temp.same('rollup of mapped per-day summaries vs map of the rollup',
+SELECT pg_temp.same_rows('rollup of mapped per-day summaries vs map of the rollup',
     $$SELECT account_id AS key, pg_temp.bytes(rollup(activity_map(d.act, m.m))) AS val
         FROM daily d, mappings m WHERE m.name = 'areas' GROUP BY 1$$,
     $$SELECT account_id AS key, pg_temp.bytes(activity_map(s.act, m.m)) AS val
@@ -322,7 +270,7 @@ DECLARE
 BEGIN
     FOR f IN SELECT * FROM filters ORDER BY name LOOP
         FOR r IN SELECT * FROM id_types LOOP
-            n := n + pg_temp.same(format('activity_filter %s, %s ids', f.name, r.t),
+            n := n + pg_temp.same_rows(format('activity_filter %s, %s ids', f.name, r.t),
                 format($q$SELECT account_id AS key, pg_temp.bytes(activity_filter(act, %L)) AS val
                             FROM stored WHERE t = %L$q$, f.features, r.t),
                 format($q$SELECT s.account_id AS key, pg_temp.bytes(x.act) AS val
@@ -339,7 +287,7 @@ BEGIN
 END $$;
 
 -- accessors over filtered summaries: the figures of the kept features
-SELECT pg_temp.same('active_users and depth over filtered summaries',
+SELECT pg_temp.same_rows('active_users and depth over filtered summaries',
     format($$SELECT account_id AS key,
                     concat_ws(',', user_count(a), active_users(a, %L, 30), round(depth(a, %L, 30)::numeric, 12)) AS val
                FROM (SELECT account_id, activity_filter(act, '{dashboards,reports,NULL}') AS a
@@ -378,7 +326,7 @@ BEGIN
         FOR r IN SELECT * FROM id_types
                  UNION ALL SELECT 'bigint', 'u8', 'integer[]'
                  UNION ALL SELECT 'integer', 'u4', 'bigint[]' LOOP
-            n := n + pg_temp.same(format('activity_drop_users %s, %s ids, %s', sel.name, r.t, r.arr),
+            n := n + pg_temp.same_rows(format('activity_drop_users %s, %s ids, %s', sel.name, r.t, r.arr),
                 format($q$SELECT s.account_id AS key,
                                  pg_temp.bytes(activity_drop_users(s.act,
                                      (SELECT coalesce(array_agg(g.%I)::%s, '{}') || ARRAY[NULL]::%s
@@ -432,7 +380,7 @@ BEGIN
     CREATE TEMP TABLE erased AS SELECT * FROM stored WHERE t = 'bigint';
     UPDATE erased SET act = activity_drop_users(act, gone);
     DELETE FROM erased WHERE act IS NULL;
-    PERFORM pg_temp.same('erasure recipe',
+    PERFORM pg_temp.same_rows('erasure recipe',
         $q$SELECT account_id AS key, pg_temp.bytes(act) AS val FROM erased$q$,
         format($q$SELECT account_id AS key, pg_temp.bytes(activity_agg(u8, day, feature)) AS val
                     FROM ev WHERE u8 <> ALL (%L::bigint[]) GROUP BY 1$q$, gone));

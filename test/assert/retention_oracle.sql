@@ -65,14 +65,8 @@ SELECT pg_temp.require_data(features => 5, accounts => 4, no_feature => true, zo
 SELECT pg_temp.create_triples();
 
 -- feature filters: fid 0 is NULL (any activity), fid > 0 every feature
--- used, fid -1 a feature nobody used
-CREATE TEMP TABLE filters AS
-SELECT 0 AS fid, NULL::text AS feature
-UNION ALL
-SELECT (row_number() OVER (ORDER BY feature COLLATE "C"))::int, feature
-FROM (SELECT DISTINCT feature FROM triples WHERE feature IS NOT NULL) f
-UNION ALL
-SELECT -1, 'no such feature';
+-- used, fid -1 a feature nobody used (lib/common.sql)
+SELECT pg_temp.create_filters();
 
 -- a few filters for the costlier functions: any activity, the most and the
 -- least used feature, and the unknown one
@@ -113,20 +107,14 @@ CREATE INDEX ON starts (account_id, fid, as_of);
 ANALYZE starts;
 
 -- ------------------------------------------------------------------
--- The summaries, one per account
+-- The summaries, one per account (lib/common.sql)
 -- ------------------------------------------------------------------
-CREATE TEMP TABLE summaries AS
-SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
-FROM events GROUP BY account_id;
+SELECT pg_temp.create_summaries();
 
 -- ------------------------------------------------------------------
--- Comparison helpers and the table of all comparisons
+-- The table of all comparisons (pg_temp.same and pg_temp.lit, the
+-- comparison helpers: lib/common.sql)
 -- ------------------------------------------------------------------
--- (pg_temp.same: lib/common.sql)
-
-CREATE FUNCTION pg_temp.lit(v anyelement) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(quote_literal(v::text), 'NULL') $$;
-
 SELECT pg_temp.create_results(variant => false);
 
 -- ------------------------------------------------------------------
@@ -150,18 +138,15 @@ INSERT INTO ret_sets VALUES
     (8, '{0,2,3}', 2),
     (9, '{1,28}', NULL);
 
-CREATE TEMP TABLE ret_checkpoints AS
-SELECT s.sid, c.ord, c.n
-FROM ret_sets s, unnest(s.days) WITH ORDINALITY c(n, ord);
-
 -- every set with every filter (no cohort bounds); some sets with cohort
--- bounds on a few filters
+-- bounds on a few filters; no start feature (sfid NULL: the start is the
+-- first active day on the feature)
 CREATE TEMP TABLE ret_params AS
 SELECT row_number() OVER (ORDER BY sid, fid, cohort_from, cohort_to)::int AS pid, *
-FROM (SELECT s.sid, f.fid, NULL::date AS cohort_from, NULL::date AS cohort_to
+FROM (SELECT s.sid, f.fid, NULL::int AS sfid, NULL::date AS cohort_from, NULL::date AS cohort_to
         FROM ret_sets s, filters f
       UNION ALL
-      SELECT s.sid, f.fid, b.cohort_from, b.cohort_to
+      SELECT s.sid, f.fid, NULL, b.cohort_from, b.cohort_to
         FROM ret_sets s, some_filters f,
              (VALUES (date '2025-03-01', NULL::date),
                      (NULL, date '2025-06-30'),
@@ -171,14 +156,6 @@ FROM (SELECT s.sid, f.fid, NULL::date AS cohort_from, NULL::date AS cohort_to
                      (date '2025-06-01', date '2025-05-01')) b(cohort_from, cohort_to)
        WHERE s.sid IN (1, 2, 3, 5)) p;
 
-CREATE FUNCTION pg_temp.ret_args(days int[], width int, as_of date, feature text,
-                                 cohort_from date, cohort_to date) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT format('days => %L, width => %s, as_of => %s, feature => %s, cohort_from => %s, cohort_to => %s',
-                  days, coalesce(width::text, 'NULL'), pg_temp.lit(as_of), pg_temp.lit(feature),
-                  pg_temp.lit(cohort_from), pg_temp.lit(cohort_to))
-$$;
-
 -- the cohort of each parameter set, account and as_of
 CREATE TEMP TABLE o_ret_cohort AS
 SELECT p.pid, s.account_id, s.as_of, s.user_id, s.start
@@ -187,70 +164,11 @@ JOIN starts s ON s.fid = p.fid
 WHERE (p.cohort_from IS NULL OR s.start >= p.cohort_from)
   AND (p.cohort_to IS NULL OR s.start <= p.cohort_to);
 
--- per cohort user and checkpoint: eligible, retained
-CREATE TEMP TABLE o_ret_user AS
-SELECT c.pid, c.account_id, c.as_of, k.ord, c.user_id, e.eligible,
-       e.eligible AND EXISTS (
-           SELECT FROM fd
-            WHERE fd.account_id = c.account_id AND fd.fid = p.fid AND fd.user_id = c.user_id
-              AND fd.day >= c.start + k.n
-              AND fd.day <= c.as_of
-              AND (s.width IS NULL OR fd.day < c.start + k.n + s.width)) AS retained
-FROM o_ret_cohort c
-JOIN ret_params p USING (pid)
-JOIN ret_sets s USING (sid)
-JOIN ret_checkpoints k USING (sid),
-LATERAL (SELECT CASE WHEN s.width IS NULL THEN c.start + k.n <= c.as_of
-                     ELSE c.start + k.n + s.width - 1 <= c.as_of END AS eligible) e;
-
-CREATE TEMP TABLE o_ret AS
-SELECT p.pid, a.account_id, x.as_of, k.ord, k.n AS day,
-       coalesce(n.cohort_users, 0) AS cohort_users,
-       coalesce(u.eligible, 0) AS eligible_users,
-       coalesce(u.retained, 0) AS retained_users,
-       CASE WHEN coalesce(u.eligible, 0) > 0 THEN u.retained::float8 / u.eligible END AS rate
-FROM ret_params p
-JOIN ret_checkpoints k USING (sid)
-CROSS JOIN accts a
-CROSS JOIN as_ofs x
-LEFT JOIN (SELECT pid, account_id, as_of, ord,
-                  count(*) FILTER (WHERE eligible) AS eligible,
-                  count(*) FILTER (WHERE retained) AS retained
-             FROM o_ret_user GROUP BY 1, 2, 3, 4) u
-       ON u.pid = p.pid AND u.account_id = a.account_id AND u.as_of = x.as_of AND u.ord = k.ord
-LEFT JOIN (SELECT pid, account_id, as_of, count(*) AS cohort_users
-             FROM o_ret_cohort GROUP BY 1, 2, 3) n
-       ON n.pid = p.pid AND n.account_id = a.account_id AND n.as_of = x.as_of;
-
-CREATE TEMP TABLE c_ret AS
-SELECT p.pid, s.account_id, x.as_of, r.*
-FROM summaries s
-JOIN accts USING (account_id)
-CROSS JOIN as_ofs x
-CROSS JOIN ret_params p
-JOIN ret_sets rs USING (sid)
-JOIN filters f USING (fid),
-LATERAL retention(s.act, rs.days, rs.width, x.as_of, f.feature, p.cohort_from, p.cohort_to)
-        WITH ORDINALITY AS r(day, cohort_users, eligible_users, retained_users, rate, ord);
-
-INSERT INTO results
-SELECT 'retention', account_id,
-       pg_temp.ret_args(rs.days, rs.width, as_of, f.feature, p.cohort_from, p.cohort_to)
-           || ', row ' || ord,
-       CASE WHEN c.pid IS NOT NULL THEN
-            row(c.day, c.cohort_users, c.eligible_users, c.retained_users, c.rate)::text END,
-       CASE WHEN o.pid IS NOT NULL THEN
-            row(o.day, o.cohort_users, o.eligible_users, o.retained_users, o.rate)::text END,
-       c.pid IS NOT NULL AND o.pid IS NOT NULL
-       AND c.day = o.day AND c.cohort_users = o.cohort_users
-       AND c.eligible_users = o.eligible_users AND c.retained_users = o.retained_users
-       AND pg_temp.same(c.rate, o.rate),
-       coalesce(o.rate > 0 AND o.rate < 1, false)
-FROM c_ret c
-FULL JOIN o_ret o USING (pid, account_id, as_of, ord)
-JOIN ret_params p USING (pid)
-JOIN ret_sets rs USING (sid)
-JOIN filters f USING (fid);
+-- eligible and retained per cohort user and checkpoint, rolled up per call
+-- (o_ret), over the active days fd; the extension's rows (c_ret) compared
+-- with them (lib/common.sql)
+SELECT pg_temp.create_ret_oracle('fd');
+SELECT pg_temp.check_retention();
 
 -- ------------------------------------------------------------------
 -- retention_rate(act, day, width, as_of, feature) = the rate of that
@@ -407,24 +325,14 @@ JOIN filters f USING (fid),
 LATERAL cohort_retention(s.act, cp.period, cp.periods, x.as_of, f.feature)
         WITH ORDINALITY AS r(cohort, period, cohort_users, retained_users, rate, ord);
 
+-- c_cr against o_cr (lib/common.sql); non-trivial: retained users after
+-- the cohort's own period
 INSERT INTO results
-SELECT 'cohort_retention', account_id,
+SELECT 'cohort_retention', d.account_id,
        format('period => %L, periods => %s, as_of => %s, feature => %s, row %s',
-              cp.period, cp.periods, pg_temp.lit(as_of), pg_temp.lit(f.feature), ord),
-       CASE WHEN c.cid IS NOT NULL THEN
-            row(c.cohort, c.period, c.cohort_users, c.retained_users, c.rate)::text END,
-       CASE WHEN o.cid IS NOT NULL THEN
-            row(o.cohort, o.period, o.cohort_users, o.retained_users,
-                o.retained_users::float8 / o.cohort_users)::text END,
-       c.cid IS NOT NULL AND o.cid IS NOT NULL
-       AND c.cohort = o.cohort AND c.period = o.period AND c.cohort_users = o.cohort_users
-       AND c.retained_users = o.retained_users
-       AND pg_temp.same(c.rate, o.retained_users::float8 / o.cohort_users),
-       coalesce(o.period > 0 AND o.retained_users > 0, false)
-FROM c_cr c
-FULL JOIN (SELECT o.*, row_number() OVER (PARTITION BY cid, account_id, as_of
-                                          ORDER BY cohort, period) AS ord
-             FROM o_cr o) o USING (cid, account_id, as_of, ord)
+              cp.period, cp.periods, pg_temp.lit(d.as_of), pg_temp.lit(f.feature), d.ord),
+       d.got, d.want, d.ok, coalesce(d.period > 0 AND d.retained_users > 0, false)
+FROM pg_temp.cohort_retention_comparisons() d
 JOIN cr_params cp USING (cid)
 JOIN filters f USING (fid);
 
@@ -484,23 +392,13 @@ LATERAL lifecycle(s.act, lp.period, lp.periods, x.as_of, f.feature)
         WITH ORDINALITY AS r(period_start, new_users, returning_users, resurrecting_users,
                              dormant_users, ord);
 
+-- c_lc against o_lc (lib/common.sql)
 INSERT INTO results
-SELECT 'lifecycle', account_id,
+SELECT 'lifecycle', d.account_id,
        format('period => %L, periods => %s, as_of => %s, feature => %s, row %s',
-              lp.period, lp.periods, pg_temp.lit(as_of), pg_temp.lit(f.feature), ord),
-       CASE WHEN c.lid IS NOT NULL THEN
-            row(c.period_start, c.new_users, c.returning_users, c.resurrecting_users,
-                c.dormant_users)::text END,
-       CASE WHEN o.lid IS NOT NULL THEN
-            row(o.period_start, o.new_users, o.returning_users, o.resurrecting_users,
-                o.dormant_users)::text END,
-       c.lid IS NOT NULL AND o.lid IS NOT NULL
-       AND c.period_start = o.period_start AND c.new_users = o.new_users
-       AND c.returning_users = o.returning_users AND c.resurrecting_users = o.resurrecting_users
-       AND c.dormant_users = o.dormant_users,
-       coalesce(o.new_users + o.returning_users + o.resurrecting_users + o.dormant_users > 0, false)
-FROM c_lc c
-FULL JOIN o_lc o USING (lid, account_id, as_of, ord)
+              lp.period, lp.periods, pg_temp.lit(d.as_of), pg_temp.lit(f.feature), d.ord),
+       d.got, d.want, d.ok, d.nontrivial
+FROM pg_temp.lifecycle_comparisons() d
 JOIN lc_params lp USING (lid)
 JOIN filters f USING (fid);
 
@@ -515,48 +413,7 @@ JOIN filters f USING (fid);
 --   where S <= 1/2 (1/10), or, where S equals it exactly, the midpoint of
 --   that time and the next event time (the largest time when none follows).
 -- ------------------------------------------------------------------
-CREATE FUNCTION pg_temp.kaplan_meier(times int[], events boolean[],
-                                     OUT median float8, OUT p90 float8)
-LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    num numeric := 1;           -- S = num / den
-    den numeric := 1;
-    t int;
-    d bigint;
-    r bigint;
-    m_flat int;                 -- the event time where S = 1/2 exactly
-    p_flat int;                 -- ... 1/10
-BEGIN
-    FOR t IN SELECT DISTINCT x FROM unnest(times, events) u(x, e) WHERE e ORDER BY 1
-    LOOP
-        IF m_flat IS NOT NULL THEN
-            median := (m_flat + t) / 2.0;
-            m_flat := NULL;
-        END IF;
-        IF p_flat IS NOT NULL THEN
-            p90 := (p_flat + t) / 2.0;
-            p_flat := NULL;
-        END IF;
-        EXIT WHEN p90 IS NOT NULL;
-        SELECT count(*) FILTER (WHERE u.e AND u.x = t), count(*) FILTER (WHERE u.x >= t)
-          INTO d, r
-          FROM unnest(times, events) u(x, e);
-        num := num * (r - d);
-        den := den * r;
-        IF median IS NULL AND m_flat IS NULL AND 2 * num <= den THEN
-            IF 2 * num = den THEN m_flat := t; ELSE median := t; END IF;
-        END IF;
-        IF p90 IS NULL AND p_flat IS NULL AND 10 * num <= den THEN
-            IF 10 * num = den THEN p_flat := t; ELSE p90 := t; END IF;
-        END IF;
-    END LOOP;
-    IF m_flat IS NOT NULL THEN
-        median := (m_flat + (SELECT max(x) FROM unnest(times) x)) / 2.0;
-    END IF;
-    IF p_flat IS NOT NULL THEN
-        p90 := (p_flat + (SELECT max(x) FROM unnest(times) x)) / 2.0;
-    END IF;
-END $$;
+-- (pg_temp.kaplan_meier: lib/common.sql)
 
 CREATE TEMP TABLE ttf_n (n int);
 INSERT INTO ttf_n VALUES (1), (2), (3), (5), (12);
@@ -757,27 +614,8 @@ INSERT INTO bad_args VALUES
     ('dormant_users', 'SELECT dormant_users(%s, ''2026-06-30'', -14)'),
     ('abandonment_rate', 'SELECT abandonment_rate(%s, ''dashboards'', ''2026-06-30'', 0)');
 
-DO $$
-DECLARE
-    r   record;
-    st  text;
-    msg text;
-    act text := (SELECT quote_literal(act::text) || '::activity' FROM summaries
-                  WHERE act IS NOT NULL ORDER BY account_id LIMIT 1);
-BEGIN
-    FOR r IN SELECT * FROM bad_args LOOP
-        st := NULL;
-        msg := NULL;
-        BEGIN
-            EXECUTE format(r.query, act);
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-        END;
-        INSERT INTO results VALUES ('invalid argument: ' || r.fn, NULL, r.query,
-                                    coalesce(st || ' ' || msg, 'no error'), '22023',
-                                    st IS NOT DISTINCT FROM '22023', true);
-    END LOOP;
-END $$;
+SELECT pg_temp.check_invalid_args('bad_args', (SELECT act FROM summaries WHERE act IS NOT NULL
+                                                 ORDER BY account_id LIMIT 1));
 
 -- ------------------------------------------------------------------
 -- Verdict
@@ -789,83 +627,70 @@ SELECT pg_temp.check_results('retention',
           'lifecycle', 'time_to_feature', 'usage_trend',
           'dormant_users', 'abandonment_rate']);
 
-DO $$
-DECLARE
-    r      record;
-BEGIN
-
-    -- the cases that make each definition bite
-    FOR r IN
-        SELECT * FROM (VALUES
-            -- every width reaches a rate strictly between 0 and 1
-            ('retention, width 1',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params USING (pid) JOIN ret_sets s USING (sid)
-                      WHERE s.width = 1 AND o.rate > 0 AND o.rate < 1)),
-            ('retention, width 30',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params USING (pid) JOIN ret_sets s USING (sid)
-                      WHERE s.width = 30 AND o.rate > 0 AND o.rate < 1)),
-            ('retention, unbounded',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params USING (pid) JOIN ret_sets s USING (sid)
-                      WHERE s.width IS NULL AND o.rate > 0 AND o.rate < 1)),
-            -- users not yet eligible, and checkpoints nobody reached
-            ('retention, 0 < eligible < cohort',
-             EXISTS (SELECT FROM o_ret WHERE eligible_users > 0 AND eligible_users < cohort_users)),
-            ('retention, eligible = 0 < cohort',
-             EXISTS (SELECT FROM o_ret WHERE eligible_users = 0 AND cohort_users > 0)),
-            ('retention, a feature with retained users',
-             EXISTS (SELECT FROM o_ret JOIN ret_params p USING (pid)
-                      WHERE p.fid > 0 AND retained_users > 0)),
-            ('retention, cohort bounds that cut the cohort',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
-                      WHERE p.cohort_from IS NOT NULL AND p.cohort_to IS NOT NULL
-                        AND o.retained_users > 0)),
-            ('feature_retention, several features in one call',
-             EXISTS (SELECT FROM o_fret GROUP BY sid, account_id, as_of
-                     HAVING count(DISTINCT feature) >= 3)),
-            ('cohort_retention, day',
-             EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
-                      WHERE c.period = 'day' AND o_cr.period > 0 AND retained_users > 0)),
-            ('cohort_retention, week',
-             EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
-                      WHERE c.period = 'week' AND o_cr.period > 0 AND retained_users > 0)),
-            ('cohort_retention, month',
-             EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
-                      WHERE c.period = 'month' AND o_cr.period > 0 AND retained_users > 0
-                        AND retained_users < cohort_users)),
-            ('lifecycle, new', EXISTS (SELECT FROM o_lc WHERE new_users > 0)),
-            ('lifecycle, returning', EXISTS (SELECT FROM o_lc WHERE returning_users > 0)),
-            ('lifecycle, resurrecting', EXISTS (SELECT FROM o_lc WHERE resurrecting_users > 0)),
-            ('lifecycle, dormant', EXISTS (SELECT FROM o_lc WHERE dormant_users > 0)),
-            ('lifecycle, rows of zeros', EXISTS (SELECT FROM o_lc
-                      WHERE new_users + returning_users + resurrecting_users + dormant_users = 0)),
-            ('time_to_feature, censored users',
-             EXISTS (SELECT FROM o_ttf WHERE reached > 0 AND reached < users AND median IS NOT NULL)),
-            ('time_to_feature, p90', EXISTS (SELECT FROM o_ttf WHERE p90 IS NOT NULL)),
-            ('time_to_feature, median but no p90',
-             EXISTS (SELECT FROM o_ttf WHERE median IS NOT NULL AND p90 IS NULL)),
-            ('time_to_feature, all censored',
-             EXISTS (SELECT FROM o_ttf WHERE users > 0 AND reached = 0)),
-            ('time_to_feature, a median above 0',
-             EXISTS (SELECT FROM o_ttf WHERE median > 0)),
-            ('usage_trend, a rise',
-             EXISTS (SELECT FROM results WHERE fn = 'usage_trend' AND want::float8 > 0)),
-            ('usage_trend, a drop',
-             EXISTS (SELECT FROM results WHERE fn = 'usage_trend' AND want::float8 < 0)),
-            ('usage_trend, NULL', EXISTS (SELECT FROM results WHERE fn = 'usage_trend' AND want IS NULL)),
-            ('dormant_users, 0', EXISTS (SELECT FROM results WHERE fn = 'dormant_users' AND want = '0')),
-            ('abandonment_rate, 1',
-             EXISTS (SELECT FROM results WHERE fn = 'abandonment_rate' AND want::float8 = 1)),
-            ('abandonment_rate, 0',
-             EXISTS (SELECT FROM results WHERE fn = 'abandonment_rate' AND want::float8 = 0)),
-            ('abandonment_rate, NULL',
-             EXISTS (SELECT FROM results WHERE fn = 'abandonment_rate' AND want IS NULL))
-        ) v(what, covered)
-    LOOP
-        IF NOT r.covered THEN
-            RAISE EXCEPTION 'retention oracle: the data never exercised %', r.what;
-        END IF;
-    END LOOP;
-    RAISE NOTICE 'retention oracle: % comparisons, all equal', (SELECT count(*) FROM results);
-END $$;
+-- the cases that make each definition bite
+SELECT pg_temp.check_exercised('retention', $$VALUES
+    -- every width reaches a rate strictly between 0 and 1
+    ('retention, width 1',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params USING (pid) JOIN ret_sets s USING (sid)
+              WHERE s.width = 1 AND o.rate > 0 AND o.rate < 1)),
+    ('retention, width 30',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params USING (pid) JOIN ret_sets s USING (sid)
+              WHERE s.width = 30 AND o.rate > 0 AND o.rate < 1)),
+    ('retention, unbounded',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params USING (pid) JOIN ret_sets s USING (sid)
+              WHERE s.width IS NULL AND o.rate > 0 AND o.rate < 1)),
+    -- users not yet eligible, and checkpoints nobody reached
+    ('retention, 0 < eligible < cohort',
+     EXISTS (SELECT FROM o_ret WHERE eligible_users > 0 AND eligible_users < cohort_users)),
+    ('retention, eligible = 0 < cohort',
+     EXISTS (SELECT FROM o_ret WHERE eligible_users = 0 AND cohort_users > 0)),
+    ('retention, a feature with retained users',
+     EXISTS (SELECT FROM o_ret JOIN ret_params p USING (pid)
+              WHERE p.fid > 0 AND retained_users > 0)),
+    ('retention, cohort bounds that cut the cohort',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
+              WHERE p.cohort_from IS NOT NULL AND p.cohort_to IS NOT NULL
+                AND o.retained_users > 0)),
+    ('feature_retention, several features in one call',
+     EXISTS (SELECT FROM o_fret GROUP BY sid, account_id, as_of
+             HAVING count(DISTINCT feature) >= 3)),
+    ('cohort_retention, day',
+     EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
+              WHERE c.period = 'day' AND o_cr.period > 0 AND retained_users > 0)),
+    ('cohort_retention, week',
+     EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
+              WHERE c.period = 'week' AND o_cr.period > 0 AND retained_users > 0)),
+    ('cohort_retention, month',
+     EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
+              WHERE c.period = 'month' AND o_cr.period > 0 AND retained_users > 0
+                AND retained_users < cohort_users)),
+    ('lifecycle, new', EXISTS (SELECT FROM o_lc WHERE new_users > 0)),
+    ('lifecycle, returning', EXISTS (SELECT FROM o_lc WHERE returning_users > 0)),
+    ('lifecycle, resurrecting', EXISTS (SELECT FROM o_lc WHERE resurrecting_users > 0)),
+    ('lifecycle, dormant', EXISTS (SELECT FROM o_lc WHERE dormant_users > 0)),
+    ('lifecycle, rows of zeros', EXISTS (SELECT FROM o_lc
+              WHERE new_users + returning_users + resurrecting_users + dormant_users = 0)),
+    ('time_to_feature, censored users',
+     EXISTS (SELECT FROM o_ttf WHERE reached > 0 AND reached < users AND median IS NOT NULL)),
+    ('time_to_feature, p90', EXISTS (SELECT FROM o_ttf WHERE p90 IS NOT NULL)),
+    ('time_to_feature, median but no p90',
+     EXISTS (SELECT FROM o_ttf WHERE median IS NOT NULL AND p90 IS NULL)),
+    ('time_to_feature, all censored',
+     EXISTS (SELECT FROM o_ttf WHERE users > 0 AND reached = 0)),
+    ('time_to_feature, a median above 0',
+     EXISTS (SELECT FROM o_ttf WHERE median > 0)),
+    ('usage_trend, a rise',
+     EXISTS (SELECT FROM results WHERE fn = 'usage_trend' AND want::float8 > 0)),
+    ('usage_trend, a drop',
+     EXISTS (SELECT FROM results WHERE fn = 'usage_trend' AND want::float8 < 0)),
+    ('usage_trend, NULL', EXISTS (SELECT FROM results WHERE fn = 'usage_trend' AND want IS NULL)),
+    ('dormant_users, 0', EXISTS (SELECT FROM results WHERE fn = 'dormant_users' AND want = '0')),
+    ('abandonment_rate, 1',
+     EXISTS (SELECT FROM results WHERE fn = 'abandonment_rate' AND want::float8 = 1)),
+    ('abandonment_rate, 0',
+     EXISTS (SELECT FROM results WHERE fn = 'abandonment_rate' AND want::float8 = 0)),
+    ('abandonment_rate, NULL',
+     EXISTS (SELECT FROM results WHERE fn = 'abandonment_rate' AND want IS NULL))
+$$);
 
 SELECT * FROM pg_temp.results_summary();

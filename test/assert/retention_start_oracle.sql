@@ -19,31 +19,19 @@
 --   * "active" = activity on `feature`, any activity when it is NULL;
 --   * periods: date_trunc for days, months and quarters; a week starting
 --     on ISO weekday w holds d in [d - (isodow(d) - w + 7) % 7, + 7).
-\set ON_ERROR_STOP 1
-\pset pager off
-SET client_min_messages = warning;
+\ir lib/common.sql
 -- not UTC: events near midnight fall on another day than in UTC
 SET TimeZone = 'America/New_York';
 
 -- ------------------------------------------------------------------
--- The oracle's view of the data
+-- The oracle's view of the data: the triples, the accounts with at least
+-- one, and the feature filters (lib/common.sql)
 -- ------------------------------------------------------------------
-CREATE TEMP TABLE triples AS
-SELECT DISTINCT account_id, user_id, feature, occurred_at::date AS day
-FROM events
-WHERE user_id IS NOT NULL AND occurred_at IS NOT NULL;
-
-CREATE TEMP TABLE accts AS SELECT DISTINCT account_id FROM triples;
+SELECT pg_temp.create_triples();
 
 -- feature filters: fid 0 is NULL (any activity), fid > 0 a feature, fid -1
 -- a feature nobody used
-CREATE TEMP TABLE filters AS
-SELECT 0 AS fid, NULL::text AS feature
-UNION ALL
-SELECT (row_number() OVER (ORDER BY feature COLLATE "C"))::int, feature
-FROM (SELECT DISTINCT feature FROM triples WHERE feature IS NOT NULL) f
-UNION ALL
-SELECT -1, 'no such feature';
+SELECT pg_temp.create_filters();
 
 CREATE FUNCTION pg_temp.fid(name text) RETURNS int LANGUAGE sql STABLE AS $$
     SELECT fid FROM filters WHERE feature IS NOT DISTINCT FROM name
@@ -61,37 +49,22 @@ GROUP BY 1, 2, 3;
 CREATE INDEX ON ud (account_id, fid, user_id);
 ANALYZE ud;
 
+-- the same, a row an active day
+CREATE TEMP VIEW ud_days AS
+SELECT u.account_id, u.fid, u.user_id, d AS day FROM ud u, unnest(u.days) d;
+
 CREATE TEMP TABLE as_ofs (as_of date PRIMARY KEY);
 INSERT INTO as_ofs VALUES ('2024-12-31'), ('2025-06-30'), ('2025-12-28'), ('2026-03-31'),
                           ('2026-06-30');
 
--- the summaries, one per account
-CREATE TEMP TABLE summaries AS
-SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
-FROM events GROUP BY account_id;
+-- the summaries, one per account (lib/common.sql)
+SELECT pg_temp.create_summaries();
 
 -- ------------------------------------------------------------------
--- Comparison helpers and the table of all comparisons
+-- The table of all comparisons (pg_temp.same and pg_temp.lit, the
+-- comparison helpers: lib/common.sql)
 -- ------------------------------------------------------------------
-CREATE FUNCTION pg_temp.same(got float8, want float8) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN got IS NULL OR want IS NULL THEN got IS NULL AND want IS NULL
-                WHEN got = want THEN true
-                ELSE abs(got - want) <= 1e-12 * greatest(abs(got), abs(want)) END
-$$;
-
-CREATE FUNCTION pg_temp.lit(v anyelement) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(quote_literal(v::text), 'NULL') $$;
-
-CREATE TEMP TABLE results (
-    fn         text,
-    account_id bigint,
-    args       text,
-    got        text,
-    want       text,
-    ok         boolean,
-    nontrivial boolean
-);
+SELECT pg_temp.create_results(variant => false);
 
 -- ------------------------------------------------------------------
 -- retention(act, days, width, as_of, feature, cohort_from, cohort_to,
@@ -108,9 +81,6 @@ INSERT INTO ret_sets VALUES
     (2, '{0,7,30,60,90}', 30),
     (3, '{0,1,28}', NULL),
     (4, '{90,0,7,7}', 7);
-
-CREATE TEMP TABLE ret_checkpoints AS
-SELECT s.sid, c.ord, c.n FROM ret_sets s, unnest(s.days) WITH ORDINALITY c(n, ord);
 
 -- feature x start feature for every set, cohort bounds for set 2
 CREATE TEMP TABLE ret_params AS
@@ -137,81 +107,18 @@ JOIN LATERAL (SELECT u.account_id, u.user_id,
 WHERE (p.cohort_from IS NULL OR s.days[1] >= p.cohort_from)
   AND (p.cohort_to IS NULL OR s.days[1] <= p.cohort_to);
 
-CREATE TEMP TABLE o_ret_user AS
-SELECT c.pid, c.as_of, c.account_id, k.ord, c.user_id, e.eligible,
-       e.eligible AND EXISTS (
-           SELECT FROM ud a, unnest(a.days) d
-            WHERE a.account_id = c.account_id AND a.fid = p.fid AND a.user_id = c.user_id
-              AND d >= c.start + k.n AND d <= c.as_of
-              AND (s.width IS NULL OR d < c.start + k.n + s.width)) AS retained
-FROM o_ret_cohort c
-JOIN ret_params p USING (pid)
-JOIN ret_sets s USING (sid)
-JOIN ret_checkpoints k USING (sid),
-LATERAL (SELECT CASE WHEN s.width IS NULL THEN c.start + k.n <= c.as_of
-                     ELSE c.start + k.n + s.width - 1 <= c.as_of END AS eligible) e;
-
-CREATE TEMP TABLE o_ret AS
-SELECT p.pid, a.account_id, x.as_of, k.ord, k.n AS day,
-       coalesce(n.cohort_users, 0) AS cohort_users,
-       coalesce(u.eligible, 0) AS eligible_users,
-       coalesce(u.retained, 0) AS retained_users,
-       CASE WHEN coalesce(u.eligible, 0) > 0 THEN u.retained::float8 / u.eligible END AS rate
-FROM ret_params p
-JOIN ret_checkpoints k USING (sid)
-CROSS JOIN accts a
-CROSS JOIN as_ofs x
-LEFT JOIN (SELECT pid, account_id, as_of, ord,
-                  count(*) FILTER (WHERE eligible) AS eligible,
-                  count(*) FILTER (WHERE retained) AS retained
-             FROM o_ret_user GROUP BY 1, 2, 3, 4) u
-       ON u.pid = p.pid AND u.account_id = a.account_id AND u.as_of = x.as_of AND u.ord = k.ord
-LEFT JOIN (SELECT pid, account_id, as_of, count(*) AS cohort_users
-             FROM o_ret_cohort GROUP BY 1, 2, 3) n
-       ON n.pid = p.pid AND n.account_id = a.account_id AND n.as_of = x.as_of;
-
-CREATE TEMP TABLE c_ret AS
-SELECT p.pid, s.account_id, x.as_of, r.*
-FROM summaries s
-JOIN accts USING (account_id)
-CROSS JOIN as_ofs x
-CROSS JOIN ret_params p
-JOIN ret_sets rs USING (sid)
-JOIN filters f USING (fid)
-LEFT JOIN filters sf ON sf.fid = p.sfid,
-LATERAL retention(s.act, rs.days, rs.width, x.as_of, f.feature, p.cohort_from, p.cohort_to,
-                  sf.feature)
-        WITH ORDINALITY AS r(day, cohort_users, eligible_users, retained_users, rate, ord);
-
-CREATE FUNCTION pg_temp.ret_args(p ret_params, as_of date) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT format('days => %L, width => %s, as_of => %s, feature => %s, cohort_from => %s, cohort_to => %s, start_feature => %s',
-                  s.days, coalesce(s.width::text, 'NULL'), pg_temp.lit(as_of),
-                  pg_temp.lit((SELECT feature FROM filters WHERE fid = p.fid)),
-                  pg_temp.lit(p.cohort_from), pg_temp.lit(p.cohort_to),
-                  pg_temp.lit((SELECT feature FROM filters WHERE fid = p.sfid)))
-    FROM ret_sets s WHERE s.sid = p.sid
-$$;
-
-INSERT INTO results
-SELECT 'retention', account_id, pg_temp.ret_args(p, as_of) || ', row ' || ord,
-       CASE WHEN c.pid IS NOT NULL THEN
-            row(c.day, c.cohort_users, c.eligible_users, c.retained_users, c.rate)::text END,
-       CASE WHEN o.pid IS NOT NULL THEN
-            row(o.day, o.cohort_users, o.eligible_users, o.retained_users, o.rate)::text END,
-       c.pid IS NOT NULL AND o.pid IS NOT NULL
-       AND c.day = o.day AND c.cohort_users = o.cohort_users
-       AND c.eligible_users = o.eligible_users AND c.retained_users = o.retained_users
-       AND pg_temp.same(c.rate, o.rate),
-       coalesce(o.rate > 0 AND o.rate < 1, false)
-FROM c_ret c
-FULL JOIN o_ret o USING (pid, account_id, as_of, ord)
-JOIN ret_params p USING (pid);
+-- eligible and retained per cohort user and checkpoint, rolled up per call
+-- (o_ret), over the active days ud_days; the extension's rows (c_ret)
+-- compared with them (lib/common.sql)
+SELECT pg_temp.create_ret_oracle('ud_days');
+SELECT pg_temp.check_retention();
 
 -- retention_rate(act, day, width, as_of, feature, start_feature): the rate
 -- of that checkpoint (no cohort bounds)
 INSERT INTO results
-SELECT 'retention_rate', o.account_id, pg_temp.ret_args(p, o.as_of) || ', day ' || o.day,
+SELECT 'retention_rate', o.account_id,
+       pg_temp.ret_args(rs.days, rs.width, o.as_of, f.feature, p.cohort_from, p.cohort_to, sf.feature)
+           || ', day ' || o.day,
        g.got::text, o.rate::text, pg_temp.same(g.got, o.rate), coalesce(o.rate > 0 AND o.rate < 1, false)
 FROM o_ret o
 JOIN ret_params p USING (pid)
@@ -369,25 +276,15 @@ LATERAL cohort_retention(s.act, period => sp.kind, periods => cp.periods, as_of 
         WITH ORDINALITY AS r(cohort, period, cohort_users, retained_users, rate, ord)
 WHERE cp.default_week AND NOT cp.recurring;
 
+-- c_cr against o_cr (lib/common.sql); non-trivial: a rate strictly
+-- between 0 and 1
 INSERT INTO results
-SELECT 'cohort_retention', account_id,
+SELECT 'cohort_retention', d.account_id,
        format('period => %L, periods => %s, as_of => %s, feature => %s, start_feature => %s, recurring => %s, week_start => %s, row %s',
-              sp.kind, cp.periods, pg_temp.lit(as_of), pg_temp.lit(f.feature), pg_temp.lit(sf.feature),
-              cp.recurring, CASE WHEN cp.default_week THEN '(default)' ELSE pg_temp.lit(coalesce(w.week_start, 'friday')) END, ord),
-       CASE WHEN c.cid IS NOT NULL THEN
-            row(c.cohort, c.period, c.cohort_users, c.retained_users, c.rate)::text END,
-       CASE WHEN o.cid IS NOT NULL THEN
-            row(o.cohort, o.period, o.cohort_users, o.retained_users,
-                o.retained_users::float8 / o.cohort_users)::text END,
-       c.cid IS NOT NULL AND o.cid IS NOT NULL
-       AND c.cohort = o.cohort AND c.period = o.period AND c.cohort_users = o.cohort_users
-       AND c.retained_users = o.retained_users
-       AND pg_temp.same(c.rate, o.retained_users::float8 / o.cohort_users),
-       coalesce(o.retained_users > 0 AND o.retained_users < o.cohort_users, false)
-FROM c_cr c
-FULL JOIN (SELECT o.*, row_number() OVER (PARTITION BY cid, account_id, as_of
-                                          ORDER BY cohort, period) AS ord
-             FROM o_cr o) o USING (cid, account_id, as_of, ord)
+              sp.kind, cp.periods, pg_temp.lit(d.as_of), pg_temp.lit(f.feature), pg_temp.lit(sf.feature),
+              cp.recurring, CASE WHEN cp.default_week THEN '(default)' ELSE pg_temp.lit(coalesce(w.week_start, 'friday')) END, d.ord),
+       d.got, d.want, d.ok, coalesce(d.retained_users > 0 AND d.retained_users < d.cohort_users, false)
+FROM pg_temp.cohort_retention_comparisons() d
 JOIN cr_params cp USING (cid)
 JOIN specs sp ON sp.spec = cp.spec
 JOIN filters f USING (fid)
@@ -459,24 +356,14 @@ LATERAL lifecycle(s.act, sp.kind, lp.periods, x.as_of, f.feature)
                              dormant_users, ord)
 WHERE lp.default_week;
 
+-- c_lc against o_lc (lib/common.sql)
 INSERT INTO results
-SELECT 'lifecycle', account_id,
+SELECT 'lifecycle', d.account_id,
        format('period => %L, periods => %s, as_of => %s, feature => %s, week_start => %s, row %s',
-              sp.kind, lp.periods, pg_temp.lit(as_of), pg_temp.lit(f.feature),
-              CASE WHEN lp.default_week THEN '(default)' ELSE pg_temp.lit(coalesce(w.week_start, 'friday')) END, ord),
-       CASE WHEN c.lid IS NOT NULL THEN
-            row(c.period_start, c.new_users, c.returning_users, c.resurrecting_users,
-                c.dormant_users)::text END,
-       CASE WHEN o.lid IS NOT NULL THEN
-            row(o.period_start, o.new_users, o.returning_users, o.resurrecting_users,
-                o.dormant_users)::text END,
-       c.lid IS NOT NULL AND o.lid IS NOT NULL
-       AND c.period_start = o.period_start AND c.new_users = o.new_users
-       AND c.returning_users = o.returning_users AND c.resurrecting_users = o.resurrecting_users
-       AND c.dormant_users = o.dormant_users,
-       coalesce(o.new_users + o.returning_users + o.resurrecting_users + o.dormant_users > 0, false)
-FROM c_lc c
-FULL JOIN o_lc o USING (lid, account_id, as_of, ord)
+              sp.kind, lp.periods, pg_temp.lit(d.as_of), pg_temp.lit(f.feature),
+              CASE WHEN lp.default_week THEN '(default)' ELSE pg_temp.lit(coalesce(w.week_start, 'friday')) END, d.ord),
+       d.got, d.want, d.ok, d.nontrivial
+FROM pg_temp.lifecycle_comparisons() d
 JOIN lc_params lp USING (lid)
 JOIN specs sp ON sp.spec = lp.spec
 JOIN filters f USING (fid)
@@ -524,22 +411,16 @@ SET max_parallel_workers_per_gather = 2;
 SELECT set_config(CASE WHEN current_setting('server_version_num')::int >= 160000
                        THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END, 'on', false) AS forced;
 
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE line text; plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
-        plan := plan || E'\n' || line;
-    END LOOP;
-    RETURN plan;
-END $$;
+-- (pg_temp.plan_of: lib/common.sql)
 
 -- the product-wide summary, built by workers and combined
 DO $$
 DECLARE plan text;
 BEGIN
-    plan := pg_temp.plan_of('CREATE TABLE product AS SELECT activity_agg(user_id, occurred_at, feature) AS act FROM par_events');
+    plan := pg_temp.plan_of('CREATE TABLE product AS SELECT activity_agg(user_id, occurred_at, feature) AS act FROM par_events',
+                            run => true);
     IF plan !~ 'Partial Aggregate' OR plan !~ 'Workers Launched: [1-9]' THEN
-        RAISE EXCEPTION 'the product-wide summary was not built in parallel:%', plan;
+        RAISE EXCEPTION E'the product-wide summary was not built in parallel:\n%', plan;
     END IF;
 END $$;
 
@@ -570,9 +451,9 @@ DECLARE
 BEGIN
     FOR r IN SELECT * FROM par_queries LOOP
         -- per account, in parallel workers
-        plan := pg_temp.plan_of(format(r.q, 'par_summaries'));
+        plan := pg_temp.plan_of(format(r.q, 'par_summaries'), run => true);
         IF plan !~ 'Workers Launched: [1-9]' THEN
-            RAISE EXCEPTION '%: no parallel workers:%', r.name, plan;
+            RAISE EXCEPTION E'%: no parallel workers:\n%', r.name, plan;
         END IF;
         EXECUTE format('SELECT string_agg(x::text, '';'' ORDER BY x::text) FROM (%s) x',
                        format(r.q, 'par_summaries')) INTO par;
@@ -770,144 +651,89 @@ INSERT INTO bad_args VALUES
     ('day', $$SELECT retention_rate(%s, -1, as_of => '2026-06-30', start_feature => 'reports')$$),
     ('width', $$SELECT retention_rate(%s, 1, 0, '2026-06-30', start_feature => 'reports')$$);
 
-DO $$
-DECLARE
-    r   record;
-    st  text;
-    msg text;
-    act text := (SELECT quote_literal(act::text) || '::activity' FROM summaries
-                  WHERE act IS NOT NULL ORDER BY account_id LIMIT 1);
-BEGIN
-    FOR r IN SELECT * FROM bad_args LOOP
-        st := NULL;
-        msg := NULL;
-        BEGIN
-            EXECUTE format(r.query, act);
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-        END;
-        INSERT INTO results VALUES ('invalid argument: ' || r.arg, NULL, r.query,
-                                    coalesce(st || ' ' || msg, 'no error'), '22023 ' || r.arg || ' must be ...',
-                                    st IS NOT DISTINCT FROM '22023' AND msg LIKE r.arg || ' must be %', true);
-    END LOOP;
-END $$;
+SELECT pg_temp.check_invalid_args('bad_args', (SELECT act FROM summaries WHERE act IS NOT NULL
+                                                 ORDER BY account_id LIMIT 1),
+                                  message_like => ' must be %');
 
 -- ------------------------------------------------------------------
 -- Verdict
 -- ------------------------------------------------------------------
-DO $$
-DECLARE
-    nbad   bigint;
-    detail text;
-    r      record;
-BEGIN
-    SELECT count(*) INTO nbad FROM results WHERE ok IS NOT TRUE;
-    IF nbad > 0 THEN
-        SELECT string_agg(format('  %s, account %s, %s: got %s, expected %s',
-                                 fn, coalesce(account_id::text, '-'), args,
-                                 coalesce(got, 'NULL'), coalesce(want, 'NULL')), E'\n')
-          INTO detail
-          FROM (SELECT * FROM results WHERE ok IS NOT TRUE
-                 ORDER BY fn, account_id, args LIMIT 40) b;
-        RAISE EXCEPTION E'retention start oracle: % mismatches, among them:\n%', nbad, detail
-            USING HINT = (SELECT string_agg(format('%s: %s', fn, n), ', ')
-                            FROM (SELECT fn, count(*) AS n FROM results
-                                   WHERE ok IS NOT TRUE GROUP BY 1 ORDER BY 1) c);
-    END IF;
+-- every comparison equal; every function compared, with non-trivial values
+SELECT pg_temp.check_results('retention start',
+    ARRAY['retention', 'retention_rate', 'cohort_retention', 'lifecycle',
+          'retention, start_feature = feature', 'parallel = serial',
+          'product-wide = sum of accounts']);
 
-    FOR r IN
-        SELECT a.fn, count(x.*) AS n, count(*) FILTER (WHERE x.nontrivial) AS nontrivial
-          FROM (VALUES ('retention'), ('retention_rate'), ('cohort_retention'), ('lifecycle'),
-                       ('retention, start_feature = feature'), ('parallel = serial'),
-                       ('product-wide = sum of accounts')) a(fn)
-          LEFT JOIN results x ON x.fn = a.fn
-         GROUP BY 1
-    LOOP
-        IF r.n = 0 OR r.nontrivial = 0 THEN
-            RAISE EXCEPTION 'retention start oracle covered nothing for %: % comparisons, % non-trivial',
-                r.fn, r.n, r.nontrivial;
-        END IF;
-    END LOOP;
+-- the cases that make each definition bite
+SELECT pg_temp.check_exercised('retention start', $$VALUES
+    ('retention, a start feature other than the feature, a rate in (0, 1)',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
+              WHERE p.sfid IS NOT NULL AND p.sfid <> p.fid AND p.fid > 0 AND o.rate > 0 AND o.rate < 1)),
+    ('retention, a start feature, any activity, a rate in (0, 1)',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
+              WHERE p.sfid > 0 AND p.fid = 0 AND o.rate > 0 AND o.rate < 1)),
+    ('retention, a start feature, cohort bounds that cut the cohort',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
+              WHERE p.sfid > 0 AND p.cohort_from IS NOT NULL AND o.retained_users > 0
+                AND o.cohort_users < (SELECT q.cohort_users FROM o_ret q JOIN ret_params pp USING (pid)
+                                       WHERE pp.sid = p.sid AND pp.fid = p.fid AND pp.sfid = p.sfid
+                                         AND pp.cohort_from IS NULL AND pp.cohort_to IS NULL
+                                         AND q.account_id = o.account_id AND q.as_of = o.as_of
+                                         AND q.ord = o.ord))),
+    ('retention, a start feature, day 0 below 1',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
+              WHERE p.sfid > 0 AND p.fid > 0 AND o.day = 0 AND o.rate < 1)),
+    ('retention, 0 < eligible < cohort with a start feature',
+     EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
+              WHERE p.sfid > 0 AND o.eligible_users > 0 AND o.eligible_users < o.cohort_users)),
+    ('cohort_retention, a start feature, period 0 below 100 %',
+     EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
+              WHERE c.sfid > 0 AND o_cr.period = 0 AND retained_users < cohort_users AND retained_users > 0)),
+    ('cohort_retention, recurring cohorts larger than first-time ones',
+     EXISTS (SELECT FROM o_cr a JOIN cr_params ca USING (cid)
+               JOIN cr_params cb ON cb.spec = ca.spec AND cb.default_week = ca.default_week
+                                AND cb.periods = ca.periods AND cb.fid = ca.fid
+                                AND cb.sfid IS NOT DISTINCT FROM ca.sfid AND NOT cb.recurring
+               JOIN o_cr b ON b.cid = cb.cid AND b.account_id = a.account_id AND b.as_of = a.as_of
+                          AND b.cohort = a.cohort AND b.period = a.period
+              WHERE ca.recurring AND a.cohort_users > b.cohort_users AND a.period > 0
+                AND a.retained_users > 0)),
+    ('cohort_retention, recurring, a cohort of returning users only',
+     EXISTS (SELECT FROM o_cr a JOIN cr_params ca USING (cid)
+              WHERE ca.recurring AND a.period = 0
+                AND NOT EXISTS (SELECT FROM o_cr b JOIN cr_params cb USING (cid)
+                                 WHERE cb.spec = ca.spec AND cb.default_week = ca.default_week
+                                   AND cb.periods = ca.periods AND cb.fid = ca.fid
+                                   AND cb.sfid IS NOT DISTINCT FROM ca.sfid AND NOT cb.recurring
+                                   AND b.account_id = a.account_id AND b.as_of = a.as_of
+                                   AND b.cohort = a.cohort))),
+    ('cohort_retention, quarters, k > 0 retained',
+     EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
+              WHERE c.spec = 10 AND o_cr.period > 0 AND retained_users > 0)),
+    ('cohort_retention, every week start with retained users at k > 0',
+     (SELECT count(DISTINCT c.spec) FROM o_cr JOIN cr_params c USING (cid) JOIN specs s USING (spec)
+       WHERE s.kind = 'week' AND o_cr.period > 0 AND retained_users > 0) = 7),
+    -- (the counts, not the dates, differ)
+    ('cohort_retention, week starts give different triangles',
+     (SELECT count(DISTINCT x.t) FROM (SELECT c.spec, string_agg(row(o.account_id, o.as_of, o.period, o.cohort_users, o.retained_users)::text, ';'
+                                                         ORDER BY o.account_id, o.as_of, o.cohort, o.period) AS t
+                                       FROM o_cr o JOIN cr_params c USING (cid)
+                                      WHERE c.fid = 0 AND c.sfid IS NULL AND NOT c.recurring AND c.periods = 10
+                                      GROUP BY c.spec) x) = 7),
+    ('lifecycle, quarters with returning, resurrecting and dormant users',
+     EXISTS (SELECT FROM o_lc JOIN lc_params l USING (lid) WHERE l.spec = 10 AND returning_users > 0)
+     AND EXISTS (SELECT FROM o_lc JOIN lc_params l USING (lid) WHERE l.spec = 10 AND resurrecting_users > 0)
+     AND EXISTS (SELECT FROM o_lc JOIN lc_params l USING (lid) WHERE l.spec = 10 AND dormant_users > 0)),
+    ('lifecycle, week starts give different rows',
+     (SELECT count(DISTINCT x.t) FROM (SELECT l.spec, string_agg(row(o.account_id, o.as_of, o.ord, o.new_users, o.returning_users,
+                                                             o.resurrecting_users, o.dormant_users)::text, ';'
+                                                         ORDER BY o.account_id, o.as_of, o.ord) AS t
+                                       FROM o_lc o JOIN lc_params l USING (lid) JOIN specs s USING (spec)
+                                      WHERE l.fid = 0 AND NOT l.default_week AND s.kind = 'week'
+                                      GROUP BY l.spec) x) = 7),
+    ('lifecycle, every week start with resurrecting users',
+     (SELECT count(DISTINCT l.spec) FROM o_lc JOIN lc_params l USING (lid) JOIN specs s USING (spec)
+       WHERE s.kind = 'week' AND resurrecting_users > 0) = 7)
+$$);
 
-    -- the cases that make each definition bite
-    FOR r IN
-        SELECT * FROM (VALUES
-            ('retention, a start feature other than the feature, a rate in (0, 1)',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
-                      WHERE p.sfid IS NOT NULL AND p.sfid <> p.fid AND p.fid > 0 AND o.rate > 0 AND o.rate < 1)),
-            ('retention, a start feature, any activity, a rate in (0, 1)',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
-                      WHERE p.sfid > 0 AND p.fid = 0 AND o.rate > 0 AND o.rate < 1)),
-            ('retention, a start feature, cohort bounds that cut the cohort',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
-                      WHERE p.sfid > 0 AND p.cohort_from IS NOT NULL AND o.retained_users > 0
-                        AND o.cohort_users < (SELECT q.cohort_users FROM o_ret q JOIN ret_params pp USING (pid)
-                                               WHERE pp.sid = p.sid AND pp.fid = p.fid AND pp.sfid = p.sfid
-                                                 AND pp.cohort_from IS NULL AND pp.cohort_to IS NULL
-                                                 AND q.account_id = o.account_id AND q.as_of = o.as_of
-                                                 AND q.ord = o.ord))),
-            ('retention, a start feature, day 0 below 1',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
-                      WHERE p.sfid > 0 AND p.fid > 0 AND o.day = 0 AND o.rate < 1)),
-            ('retention, 0 < eligible < cohort with a start feature',
-             EXISTS (SELECT FROM o_ret o JOIN ret_params p USING (pid)
-                      WHERE p.sfid > 0 AND o.eligible_users > 0 AND o.eligible_users < o.cohort_users)),
-            ('cohort_retention, a start feature, period 0 below 100 %',
-             EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
-                      WHERE c.sfid > 0 AND o_cr.period = 0 AND retained_users < cohort_users AND retained_users > 0)),
-            ('cohort_retention, recurring cohorts larger than first-time ones',
-             EXISTS (SELECT FROM o_cr a JOIN cr_params ca USING (cid)
-                       JOIN cr_params cb ON cb.spec = ca.spec AND cb.default_week = ca.default_week
-                                        AND cb.periods = ca.periods AND cb.fid = ca.fid
-                                        AND cb.sfid IS NOT DISTINCT FROM ca.sfid AND NOT cb.recurring
-                       JOIN o_cr b ON b.cid = cb.cid AND b.account_id = a.account_id AND b.as_of = a.as_of
-                                  AND b.cohort = a.cohort AND b.period = a.period
-                      WHERE ca.recurring AND a.cohort_users > b.cohort_users AND a.period > 0
-                        AND a.retained_users > 0)),
-            ('cohort_retention, recurring, a cohort of returning users only',
-             EXISTS (SELECT FROM o_cr a JOIN cr_params ca USING (cid)
-                      WHERE ca.recurring AND a.period = 0
-                        AND NOT EXISTS (SELECT FROM o_cr b JOIN cr_params cb USING (cid)
-                                         WHERE cb.spec = ca.spec AND cb.default_week = ca.default_week
-                                           AND cb.periods = ca.periods AND cb.fid = ca.fid
-                                           AND cb.sfid IS NOT DISTINCT FROM ca.sfid AND NOT cb.recurring
-                                           AND b.account_id = a.account_id AND b.as_of = a.as_of
-                                           AND b.cohort = a.cohort))),
-            ('cohort_retention, quarters, k > 0 retained',
-             EXISTS (SELECT FROM o_cr JOIN cr_params c USING (cid)
-                      WHERE c.spec = 10 AND o_cr.period > 0 AND retained_users > 0)),
-            ('cohort_retention, every week start with retained users at k > 0',
-             (SELECT count(DISTINCT c.spec) FROM o_cr JOIN cr_params c USING (cid) JOIN specs s USING (spec)
-               WHERE s.kind = 'week' AND o_cr.period > 0 AND retained_users > 0) = 7),
-            -- (the counts, not the dates, differ)
-            ('cohort_retention, week starts give different triangles',
-             (SELECT count(DISTINCT x.t) FROM (SELECT c.spec, string_agg(row(o.account_id, o.as_of, o.period, o.cohort_users, o.retained_users)::text, ';'
-                                                                 ORDER BY o.account_id, o.as_of, o.cohort, o.period) AS t
-                                               FROM o_cr o JOIN cr_params c USING (cid)
-                                              WHERE c.fid = 0 AND c.sfid IS NULL AND NOT c.recurring AND c.periods = 10
-                                              GROUP BY c.spec) x) = 7),
-            ('lifecycle, quarters with returning, resurrecting and dormant users',
-             EXISTS (SELECT FROM o_lc JOIN lc_params l USING (lid) WHERE l.spec = 10 AND returning_users > 0)
-             AND EXISTS (SELECT FROM o_lc JOIN lc_params l USING (lid) WHERE l.spec = 10 AND resurrecting_users > 0)
-             AND EXISTS (SELECT FROM o_lc JOIN lc_params l USING (lid) WHERE l.spec = 10 AND dormant_users > 0)),
-            ('lifecycle, week starts give different rows',
-             (SELECT count(DISTINCT x.t) FROM (SELECT l.spec, string_agg(row(o.account_id, o.as_of, o.ord, o.new_users, o.returning_users,
-                                                                     o.resurrecting_users, o.dormant_users)::text, ';'
-                                                                 ORDER BY o.account_id, o.as_of, o.ord) AS t
-                                               FROM o_lc o JOIN lc_params l USING (lid) JOIN specs s USING (spec)
-                                              WHERE l.fid = 0 AND NOT l.default_week AND s.kind = 'week'
-                                              GROUP BY l.spec) x) = 7),
-            ('lifecycle, every week start with resurrecting users',
-             (SELECT count(DISTINCT l.spec) FROM o_lc JOIN lc_params l USING (lid) JOIN specs s USING (spec)
-               WHERE s.kind = 'week' AND resurrecting_users > 0) = 7)
-        ) v(what, covered)
-    LOOP
-        IF NOT r.covered THEN
-            RAISE EXCEPTION 'retention start oracle: the data never exercised %', r.what;
-        END IF;
-    END LOOP;
-    RAISE NOTICE 'retention start oracle: % comparisons, all equal', (SELECT count(*) FROM results);
-END $$;
-
-SELECT fn, count(*) AS comparisons, count(*) FILTER (WHERE nontrivial) AS nontrivial
-FROM results GROUP BY 1 ORDER BY 1;
+SELECT * FROM pg_temp.results_summary();

@@ -6,6 +6,7 @@
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 
+-- reference.sql's example data, repeated so that this test stands alone
 CREATE TABLE events (user_id bigint, feature text, occurred_at timestamptz);
 INSERT INTO events VALUES
     (1, 'reports', '2026-01-05 09:00'),
