@@ -17,7 +17,6 @@ SET max_parallel_workers_per_gather = 0;
 CREATE FUNCTION pg_temp.uses(q text, node text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE p text;
 BEGIN
-    EXECUTE 'EXPLAIN (COSTS OFF) ' || q INTO p;
     FOR p IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
         IF p LIKE '%' || node || '%' THEN RETURN; END IF;
     END LOOP;
