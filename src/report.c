@@ -15,6 +15,7 @@
 
 #include "utils/builtins.h"
 
+#include "activity/unpacked.h"
 #include "args.h"
 #include "compat.h"
 #include "window_metrics.h"
@@ -31,19 +32,48 @@ typedef struct ReportWindow
 	int64		before;			/* user-days of the window before it */
 } ReportWindow;
 
+/*
+ * Adds a user to every window: n > 0 distinct days in (as_of - 2 * longest
+ * window, as_of], and its pairs with a day there, each with its last day.
+ */
+static void
+report_user(ReportWindow *win, int nwin, int32 as_of, uint32 user,
+			const int32 *days, uint32 n, const PairLast *pairs, uint32 npairs)
+{
+	int			k;
+
+	for (k = 0; k < nwin; k++)
+	{
+		ReportWindow *w = &win[k];
+		int64		x = days_in_window(days, n, w->lo, as_of);
+		uint32		i;
+
+		w->before += days_in_window(days, n, w->lo - w->days, w->lo);
+		if (x == 0)
+			continue;
+		spread_add(&w->spread, x, user, days[n - 1]);
+		/* a pair is in the window when its last day up to as_of is */
+		for (i = 0; i < npairs; i++)
+			if (pairs[i].feature > 0 && pairs[i].last > w->lo)
+				w->pairs++;
+	}
+}
+
 Datum
 activity_usage_report(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ActivityView v;
-	ActivityCursor c;
+	const struct varlena *flat;
+	ActivityUnpacked *unpacked;
 	int32		as_of;
 	int32	   *days;
 	int			nwin,
 				k;
 	int64		seats = 0;
 	bool		have_seats;
-	int64		longest = 0;
+	int64		longest = 0,
+				after;
 	ReportWindow *win;
 	PairLast   *pairs;
 	uint32		pairs_cap = 64;
@@ -62,8 +92,10 @@ activity_usage_report(PG_FUNCTION_ARGS)
 				 errmsg("days must not be empty")));
 	have_seats = arg_seats(fcinfo, 3, &seats) && seats > 0;
 	arg_as_of(fcinfo, 1, &as_of);
-	if (!arg_activity(fcinfo, &v))
+	if (PG_ARGISNULL(0))
 		return (Datum) 0;
+	flat = activity_detoast_arg(fcinfo, 0);
+	activity_view_init(&v, flat);
 
 	win = palloc0(sizeof(ReportWindow) * nwin);
 	for (k = 0; k < nwin; k++)
@@ -72,38 +104,68 @@ activity_usage_report(PG_FUNCTION_ARGS)
 		win[k].lo = (int64) as_of - days[k];
 		longest = Max(longest, (int64) days[k]);
 	}
+	after = (int64) as_of - 2 * longest;
 
 	pairs = palloc(sizeof(PairLast) * pairs_cap);
-	cursor_init(&c, &v);
-	while (cursor_next_user(&c))
+	unpacked = activity_unpacked_repeat(fcinfo, flat);
+	if (unpacked != NULL)
 	{
-		uint32		n,
-					npairs;
+		/* the same value as the call before: search its arrays */
+		uint32		u;
 
-		if (c.pairs_left > pairs_cap)
+		for (u = 0; u < unpacked->nusers; u++)
 		{
-			while (c.pairs_left > pairs_cap)
-				pairs_cap *= 2;
-			pairs = repalloc(pairs, sizeof(PairLast) * pairs_cap);
-		}
-		/* the user's distinct days from the start of the earliest window read */
-		n = cursor_user_days_pairs(&c, (int64) as_of - 2 * longest, as_of, pairs, &npairs);
-		if (n == 0)
-			continue;
-		for (k = 0; k < nwin; k++)
-		{
-			ReportWindow *w = &win[k];
-			int64		x = days_in_window(c.days, n, w->lo, as_of);
-			uint32		i;
+			UnpackedUser *uu = &unpacked->users[u];
+			const int32 *udays = unpacked->days + uu->days.off;
+			uint32		lo = unpacked_bound(unpacked, &uu->days_lo, after),
+						hi = unpacked_bound(unpacked, &uu->days, as_of),
+						npairs = 0,
+						i;
 
-			w->before += days_in_window(c.days, n, w->lo - w->days, w->lo);
-			if (x == 0)
+			if (hi == lo)
 				continue;
-			spread_add(&w->spread, x, c.user, c.days[n - 1]);
-			/* a pair is in the window when its last day up to as_of is */
-			for (i = 0; i < npairs; i++)
-				if (pairs[i].feature > 0 && pairs[i].last > w->lo)
-					w->pairs++;
+			if (uu->npairs > pairs_cap)
+			{
+				while (uu->npairs > pairs_cap)
+					pairs_cap *= 2;
+				pairs = repalloc(pairs, sizeof(PairLast) * pairs_cap);
+			}
+			for (i = 0; i < uu->npairs; i++)
+			{
+				UnpackedPair *p = &unpacked->pairs[uu->pair0 + i];
+				uint32		n = unpacked_bound(unpacked, &p->days, as_of);
+				int32		last = n > 0 ? unpacked->days[p->days.off + n - 1] : 0;
+
+				if (n > 0 && last > after)
+				{
+					pairs[npairs].feature = p->feature;
+					pairs[npairs].last = last;
+					npairs++;
+				}
+			}
+			report_user(win, nwin, as_of, u, udays + lo, hi - lo, pairs, npairs);
+		}
+	}
+	else
+	{
+		ActivityCursor c;
+
+		cursor_init(&c, &v);
+		while (cursor_next_user(&c))
+		{
+			uint32		n,
+						npairs;
+
+			if (c.pairs_left > pairs_cap)
+			{
+				while (c.pairs_left > pairs_cap)
+					pairs_cap *= 2;
+				pairs = repalloc(pairs, sizeof(PairLast) * pairs_cap);
+			}
+			/* the user's distinct days from the start of the earliest window read */
+			n = cursor_user_days_pairs(&c, after, as_of, pairs, &npairs);
+			if (n > 0)
+				report_user(win, nwin, as_of, c.user, c.days, n, pairs, npairs);
 		}
 	}
 

@@ -14,6 +14,8 @@
 --   - windows of 1 to 400 days, repeated and unsorted, at several as_of
 --     (before the data, inside it, at its end, after it);
 --   - seats from accounts (0 and NULL among them), without seats;
+--   - summaries read again at many dates, in both join orders (the
+--     unpacked values of src/activity/unpacked.c);
 --   - parallel workers forced and none: the same rows;
 --   - a hand-checked case; NULL and empty arguments; invalid arguments
 --     (22023, the message naming the argument).
@@ -135,6 +137,62 @@ BEGIN
        IS DISTINCT FROM '{7,30,90}'::int[] THEN
         RAISE EXCEPTION 'default days rows';
     END IF;
+END $$;
+
+-- ------------------------------------------------------------------
+-- Values read again: a call site that meets a summary it has read before
+-- searches its unpacked form instead of decoding it (src/activity/
+-- unpacked.c).  The rows must be the accessors' whatever the order of the
+-- calls: the dates of one summary in a row (ascending, descending, in
+-- jumps), or every summary once per date; so both join orders are forced
+-- (OFFSET 0 keeps each LATERAL subquery a subquery).
+-- ------------------------------------------------------------------
+CREATE TEMP TABLE rep_dates AS
+SELECT row_number() OVER () AS i, as_of FROM (
+    SELECT date '2025-01-05' + 7 * g AS as_of FROM generate_series(0, 77) g          -- ascending
+    UNION ALL
+    SELECT date '2026-07-05' - 7 * g FROM generate_series(0, 77) g                   -- descending
+    UNION ALL
+    SELECT date '2025-01-01' + (hashint4(g) & 1023) % 700 FROM generate_series(1, 30) g  -- jumps
+    UNION ALL
+    VALUES (date '2024-06-01'), ('2026-06-30'), ('2026-06-30'), ('2027-06-01')) d;
+CREATE TEMP TABLE rep_accessors AS
+SELECT s.name, d.i, w.days,
+       row(w.days, active_users(s.act, d.as_of, w.days), stickiness(s.act, d.as_of, w.days),
+           adoption_rate(s.act, st.seats, d.as_of, w.days), depth(s.act, d.as_of, w.days),
+           champion_share(s.act, d.as_of, w.days), effective_users(s.act, d.as_of, w.days),
+           usage_trend(s.act, d.as_of, w.days))::text AS accessors
+FROM ur_summaries s LEFT JOIN seats st USING (account_id) CROSS JOIN rep_dates d
+CROSS JOIN (VALUES (7), (30), (90)) w(days);
+DO $$
+DECLARE
+    order_name text;
+    q text;
+    n bigint;
+    bad bigint;
+    want bigint := (SELECT count(*) FROM rep_accessors);
+BEGIN
+    FOR order_name, q IN VALUES
+        ('each summary at every date in a row', $q$
+         SELECT s.name, x.i, x.days, row(x.days, x.active_users, x.stickiness, x.adoption_rate, x.depth,
+                                          x.champion_share, x.effective_users, x.usage_trend)::text AS report
+         FROM ur_summaries s LEFT JOIN seats st USING (account_id)
+         CROSS JOIN LATERAL (SELECT d.i, r.* FROM rep_dates d,
+                             usage_report(s.act, d.as_of, '{7,30,90}', st.seats) r ORDER BY d.i OFFSET 0) x$q$),
+        ('every summary once per date', $q$
+         SELECT x.name, d.i, x.days, row(x.days, x.active_users, x.stickiness, x.adoption_rate, x.depth,
+                                          x.champion_share, x.effective_users, x.usage_trend)::text AS report
+         FROM rep_dates d
+         CROSS JOIN LATERAL (SELECT s.name, r.* FROM ur_summaries s LEFT JOIN seats st USING (account_id),
+                             usage_report(s.act, d.as_of, '{7,30,90}', st.seats) r OFFSET 0) x$q$)
+    LOOP
+        EXECUTE format('SELECT count(*), count(*) FILTER (WHERE r.report IS DISTINCT FROM a.accessors)
+                        FROM (%s) r FULL JOIN rep_accessors a USING (name, i, days)', q) INTO n, bad;
+        IF n <> want OR bad <> 0 THEN
+            RAISE EXCEPTION 'usage_report, %: % rows of % differ from the accessors (% rows)', order_name, bad, want, n;
+        END IF;
+        RAISE NOTICE 'usage_report = accessors, %: % rows', order_name, n;
+    END LOOP;
 END $$;
 
 -- ------------------------------------------------------------------
