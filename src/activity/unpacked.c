@@ -10,15 +10,14 @@
  * in either join order: the dates of one summary in a row, or every
  * summary once per date.  The unpacked values take about 8 bytes a triple
  * beyond the value; a call site keeps at most UNPACK_CACHE_BYTES of them,
- * dropping the least recently used, and the keys of at most
- * UNPACK_MAX_SEEN values seen once.  A query that reads each value once
- * pays a hash of a few hundred of its bytes per call, and nothing else.
+ * dropping the least recently used, and at most UNPACK_SLOTS values and
+ * keys.  A query that reads each value once pays a hash of 128 of its
+ * bytes per call, and nothing else.
  */
 #include "postgres.h"
 
 #include "common/hashfn.h"
 #include "lib/ilist.h"
-#include "utils/hsearch.h"
 #include "utils/memutils.h"
 
 #include "activity/reader.h"
@@ -26,33 +25,40 @@
 
 /* the unpacked values a call site keeps, at most */
 #define UNPACK_CACHE_BYTES	((Size) 64 << 20)
-/* values seen once that a call site remembers (by a hash), at most */
-#define UNPACK_MAX_SEEN		65536
+/* slots of a call site's tables: a value's key picks two of them */
+#define UNPACK_SLOTS		8192
 
-/* a value a call site has seen: once (cxt NULL), or again and unpacked */
+/* a value seen again, unpacked */
 typedef struct UnpackEntry
 {
-	uint64		key;			/* value_key(): the hash table's key */
-	MemoryContext cxt;			/* holds value and unpacked; NULL: seen once */
+	uint64		key;			/* value_key() */
+	MemoryContext cxt;			/* holds all of it */
 	struct varlena *value;		/* a copy, for the byte-for-byte check */
 	ActivityUnpacked *unpacked;
-	dlist_node lru;
+	dlist_node	lru;
 } UnpackEntry;
 
+/*
+ * Two tables of two-way buckets: the keys of values seen once, and the
+ * values unpacked.  A value whose slot another one takes is forgotten,
+ * which only costs time.
+ */
 typedef struct UnpackCache
 {
-	MemoryContext cxt;			/* everything below, a child of fn_mcxt */
-	HTAB	   *entries;
-	dlist_head	lru;			/* the unpacked entries, last used first */
+	MemoryContext cxt;			/* the entries, a child of fn_mcxt */
+	dlist_head	lru;			/* the entries, last used first */
 	Size		bytes;			/* their memory */
-	long		seen;			/* the entries seen once */
+	uint64		first;			/* the key of the first call, until the tables exist */
+	uint64	   *seen;			/* UNPACK_SLOTS keys seen once (0: none) */
+	UnpackEntry **entry;		/* UNPACK_SLOTS values unpacked */
 } UnpackCache;
 
 /*
- * The key of a value: a hash of its size and of its first and last bytes
- * (where values differ: the header's counts and span, the ids, the last
- * user's days).  Two values with one key only cost time: an entry is used
- * for a value only when it holds a copy of the same bytes.
+ * The key of a value: a hash of its size and of its first and last 64
+ * bytes (where values differ: the header's counts and span, the first ids,
+ * the last user's days), never 0.  Two values with one key only cost
+ * time: an entry is used for a value only when it holds a copy of the same
+ * bytes.
  */
 static uint64
 value_key(const struct varlena *flat, Size size)
@@ -60,10 +66,14 @@ value_key(const struct varlena *flat, Size size)
 	const unsigned char *p = (const unsigned char *) flat;
 	uint64		h = hash_bytes_uint32_extended((uint32) size, (uint64) size >> 32);
 
-	if (size <= 256)
-		return hash_bytes_extended(p, (int) size, h);
-	h = hash_bytes_extended(p, 128, h);
-	return hash_bytes_extended(p + size - 128, 128, h);
+	if (size <= 128)
+		h = hash_bytes_extended(p, (int) size, h);
+	else
+	{
+		h = hash_bytes_extended(p, 64, h);
+		h = hash_bytes_extended(p + size - 64, 64, h);
+	}
+	return h == 0 ? 1 : h;
 }
 
 static ActivityUnpacked *
@@ -133,52 +143,71 @@ static UnpackCache *
 cache_of(FunctionCallInfo fcinfo)
 {
 	UnpackCache *cache = (UnpackCache *) fcinfo->flinfo->fn_extra;
-	HASHCTL		ctl;
 
 	if (cache != NULL)
 		return cache;
 	cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UnpackCache));
 	cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "adoption unpacked values",
 									   ALLOCSET_DEFAULT_SIZES);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(uint64);
-	ctl.entrysize = sizeof(UnpackEntry);
-	ctl.hcxt = cache->cxt;
-	cache->entries = hash_create("adoption unpacked values", 256, &ctl,
-								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	dlist_init(&cache->lru);
 	fcinfo->flinfo->fn_extra = cache;
 	return cache;
 }
 
-/* forgets the values seen only once, when there are too many */
-static void
-forget_seen(UnpackCache *cache)
+/* the first slot of a key's bucket; the bucket is it and the next */
+static inline uint32
+bucket_of(uint64 key)
 {
-	HASH_SEQ_STATUS seq;
-	UnpackEntry *e;
-
-	hash_seq_init(&seq, cache->entries);
-	while ((e = hash_seq_search(&seq)) != NULL)
-		if (e->cxt == NULL)
-			hash_search(cache->entries, &e->key, HASH_REMOVE, NULL);
-	cache->seen = 0;
+	return (uint32) (key % (UNPACK_SLOTS / 2)) * 2;
 }
 
-/* unpacks the value of an entry seen before, and keeps it, within the budget */
+/* the slot of a bucket that a new key takes: an empty one, or either */
+static inline uint32
+slot_for(uint64 key, bool first_empty, bool second_empty)
+{
+	uint32		b = bucket_of(key);
+
+	if (first_empty)
+		return b;
+	if (second_empty)
+		return b + 1;
+	return b + (uint32) ((key >> 40) & 1);
+}
+
 static void
-keep_unpacked(UnpackCache *cache, UnpackEntry *e, const struct varlena *flat, Size size)
+drop_entry(UnpackCache *cache, UnpackEntry *e)
+{
+	uint32		b = bucket_of(e->key);
+
+	cache->entry[cache->entry[b] == e ? b : b + 1] = NULL;
+	dlist_delete(&e->lru);
+	cache->bytes -= MemoryContextMemAllocated(e->cxt, true);
+	MemoryContextDelete(e->cxt);
+}
+
+/* unpacks a value seen before into its slot, within the budget */
+static UnpackEntry *
+keep_unpacked(UnpackCache *cache, uint64 key, const struct varlena *flat, Size size)
 {
 	MemoryContext cxt = AllocSetContextCreate(cache->cxt, "adoption unpacked value",
 											  ALLOCSET_SMALL_SIZES);
 	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+	UnpackEntry *e = palloc(sizeof(UnpackEntry));
+	uint32		b,
+				slot;
 
+	e->key = key;
+	e->cxt = cxt;
 	e->unpacked = unpack(flat);
 	e->value = palloc(size);
 	memcpy(e->value, flat, size);
 	MemoryContextSwitchTo(oldcxt);
-	e->cxt = cxt;
-	cache->seen--;
+
+	b = bucket_of(key);
+	slot = slot_for(key, cache->entry[b] == NULL, cache->entry[b + 1] == NULL);
+	if (cache->entry[slot] != NULL)
+		drop_entry(cache, cache->entry[slot]);
+	cache->entry[slot] = e;
 	cache->bytes += MemoryContextMemAllocated(cxt, true);
 	dlist_push_head(&cache->lru, &e->lru);
 	while (cache->bytes > UNPACK_CACHE_BYTES)
@@ -187,52 +216,63 @@ keep_unpacked(UnpackCache *cache, UnpackEntry *e, const struct varlena *flat, Si
 
 		if (old == e)
 			break;
-		dlist_delete(&old->lru);
-		cache->bytes -= MemoryContextMemAllocated(old->cxt, true);
-		MemoryContextDelete(old->cxt);
-		hash_search(cache->entries, &old->key, HASH_REMOVE, NULL);
+		drop_entry(cache, old);
 	}
+	return e;
 }
 
 ActivityUnpacked *
 activity_unpacked_repeat(FunctionCallInfo fcinfo, const struct varlena *flat)
 {
 	UnpackCache *cache;
-	UnpackEntry *e;
 	Size		size = VARSIZE_ANY(flat);
 	uint64		key;
-	bool		found;
+	uint32		b,
+				i;
 
 	if (fcinfo->flinfo == NULL || fcinfo->flinfo->fn_mcxt == NULL)
 		return NULL;
 	cache = cache_of(fcinfo);
 	key = value_key(flat, size);
-	e = hash_search(cache->entries, &key, HASH_FIND, NULL);
-	if (e == NULL)
+	if (cache->seen == NULL)
+	{
+		/* the tables are made at the second call: a single call costs a hash */
+		if (cache->first == 0)
+		{
+			cache->first = key;
+			return NULL;
+		}
+		cache->seen = MemoryContextAllocZero(cache->cxt, sizeof(uint64) * UNPACK_SLOTS);
+		cache->entry = MemoryContextAllocZero(cache->cxt, sizeof(UnpackEntry *) * UNPACK_SLOTS);
+		cache->seen[bucket_of(cache->first)] = cache->first;
+	}
+	b = bucket_of(key);
+	for (i = 0; i < 2; i++)
+	{
+		UnpackEntry *e = cache->entry[b + i];
+
+		if (e != NULL && e->key == key)
+		{
+			if (VARSIZE_ANY(e->value) != size || memcmp(e->value, flat, size) != 0)
+				return NULL;	/* another value with the same key */
+			dlist_move_head(&cache->lru, &e->lru);
+			return e->unpacked;
+		}
+	}
+	if (cache->seen[b] != key && cache->seen[b + 1] != key)
 	{
 		/* seen for the first time: remember its key */
-		if (cache->seen >= UNPACK_MAX_SEEN)
-			forget_seen(cache);
-		e = hash_search(cache->entries, &key, HASH_ENTER, &found);
-		e->cxt = NULL;
-		e->value = NULL;
-		e->unpacked = NULL;
-		cache->seen++;
+		cache->seen[slot_for(key, cache->seen[b] == 0, cache->seen[b + 1] == 0)] = key;
 		return NULL;
 	}
-	if (e->cxt == NULL)
+	cache->seen[cache->seen[b] == key ? b : b + 1] = 0;
+	/* seen again: unpack it, unless it is too large */
 	{
-		/* seen again: unpack it, unless it is too large */
 		ActivityView v;
 
 		activity_view_init(&v, flat);
 		if (v.ntriples > UNPACK_MAX_TRIPLES)
 			return NULL;
-		keep_unpacked(cache, e, flat, size);
-		return e->unpacked;
 	}
-	if (VARSIZE_ANY(e->value) != size || memcmp(e->value, flat, size) != 0)
-		return NULL;			/* another value with the same key */
-	dlist_move_head(&cache->lru, &e->lru);
-	return e->unpacked;
+	return keep_unpacked(cache, key, flat, size)->unpacked;
 }
