@@ -256,6 +256,8 @@ reshape(Reshape *r)
 	uint64	   *buf = palloc(cap * sizeof(uint64)),
 			   *tmp = palloc(cap * sizeof(uint64));
 	Size	   *runs = palloc(rcap * sizeof(Size));
+	Size		ends_cap = 256;
+	Size	   *ends = palloc(ends_cap * sizeof(Size));
 	bool	   *used = palloc0(((Size) r->nnames + 1) * sizeof(bool));
 	uint32		nusers = 0,
 				nnames = 0,
@@ -353,22 +355,28 @@ reshape(Reshape *r)
 		nusers++;
 		ntriples += n;
 
-		/* the user's pairs: runs of one code, days ascending */
-		for (i = 0; i < n; i = j)
+		/*
+		 * the user's pairs: runs of one code, days ascending; ends[k] is
+		 * where pair k ends (found in one pass, as the count goes first)
+		 */
+		if (n > ends_cap)
 		{
-			for (j = i + 1; j < n && (buf[j] >> 32) == (buf[i] >> 32); j++)
-				;
-			npairs++;
+			while (ends_cap < n)
+				ends_cap *= 2;
+			ends = repalloc_huge(ends, ends_cap * sizeof(Size));
 		}
+		for (i = 1; i < n; i++)
+			if ((buf[i] >> 32) != (buf[i - 1] >> 32))
+				ends[npairs++] = i;
+		ends[npairs++] = n;
 		bytes_reserve(&body, 10 * (2 * (Size) npairs + n + 1));
 		put_varint(&body, npairs);
-		for (i = 0; i < n; i = j)
+		for (i = 0, k = 0; i < n; i = j, k++)
 		{
 			uint64		code = buf[i] >> 32;
 			uint64		day;
 
-			for (j = i + 1; j < n && (buf[j] >> 32) == code; j++)
-				;
+			j = ends[k];
 			used[code] = true;
 			put_varint(&body, i == 0 ? code : code - prevcode - 1);
 			prevcode = code;
@@ -389,6 +397,7 @@ reshape(Reshape *r)
 	pfree(buf);
 	pfree(tmp);
 	pfree(runs);
+	pfree(ends);
 	pfree(c.days);
 	if (nusers == 0)
 	{
