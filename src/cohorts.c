@@ -38,12 +38,21 @@ typedef enum PeriodKind
 	PERIOD_QUARTER
 } PeriodKind;
 
-/* a kind of period, and for weeks the day they start on */
+/*
+ * a kind of period, and for weeks the day they start on; for months and
+ * quarters, the first days of the periods a value spans (period_table)
+ */
 typedef struct PeriodSpec
 {
 	PeriodKind	kind;
 	int32		week_origin;	/* a day (DateADT) on which a week starts */
+	int32	   *bounds;			/* NULL, or bounds[k] = period_start(p0 + k), k = 0 .. nbounds */
+	int64		p0;
+	uint32		nbounds;
 } PeriodSpec;
+
+/* a value's periods at most, for which period_table() makes a table */
+#define PERIOD_TABLE_MAX 100000
 
 static PeriodKind
 arg_period(FunctionCallInfo fcinfo, int argno)
@@ -150,25 +159,165 @@ last_ended_period(const PeriodSpec *ps, int32 as_of)
 }
 
 /*
+ * For months and quarters, the first day of each period from the one of
+ * min_day to the one after max_day's, so that user_periods finds a day's
+ * period by comparing days instead of converting dates.
+ */
+static void
+period_table(PeriodSpec *ps, int32 min_day, int32 max_day)
+{
+	int64		p0,
+				np,
+				k;
+
+	ps->bounds = NULL;
+	if (ps->kind != PERIOD_MONTH && ps->kind != PERIOD_QUARTER)
+		return;
+	p0 = period_of(ps, min_day);
+	np = period_of(ps, max_day) - p0 + 1;
+	if (np > PERIOD_TABLE_MAX)
+		return;
+	ps->bounds = palloc(sizeof(int32) * (np + 1));
+	for (k = 0; k <= np; k++)
+		ps->bounds[k] = period_start(ps, p0 + k);
+	ps->p0 = p0;
+	ps->nbounds = (uint32) np;
+}
+
+/*
  * The distinct periods of a sorted day list, up to and including period
- * last; returns their number.
+ * last; returns their number.  The days of one period are stepped over:
+ * with the period table a day's period is found by comparing it with the
+ * periods' first days; without it, by a calendar conversion per period,
+ * not per day.
  */
 static uint32
 user_periods(const PeriodSpec *ps, const int32 *days, uint32 ndays, int64 last, int64 *out)
 {
-	uint32		i,
+	uint32		i = 0,
 				n = 0;
 
-	for (i = 0; i < ndays; i++)
+	if (ps->bounds != NULL && ndays > 0 && days[0] >= ps->bounds[0] &&
+		days[ndays - 1] < ps->bounds[ps->nbounds])
+	{
+		const int32 *b = ps->bounds;
+		uint32		k = days_upper_bound(b, ps->nbounds + 1, days[0]) - 1;
+
+		/* b[k] <= days[i] < b[k + 1] */
+		while (i < ndays)
+		{
+			int64		p;
+
+			while (days[i] >= b[k + 1])
+				k++;
+			p = ps->p0 + k;
+			if (p > last)
+				break;
+			out[n++] = p;
+			for (i++; i < ndays && days[i] < b[k + 1]; i++)
+				;
+		}
+		return n;
+	}
+	while (i < ndays)
 	{
 		int64		p = period_of(ps, days[i]);
+		int64		next;
 
 		if (p > last)
 			break;
-		if (n == 0 || out[n - 1] != p)
-			out[n++] = p;
+		out[n++] = p;
+		next = period_start(ps, p + 1);
+		for (i++; i < ndays && days[i] < next; i++)
+			;
 	}
 	return n;
+}
+
+/* scratch for uniting period lists, grown as needed */
+typedef struct PeriodScratch
+{
+	int64	   *a;
+	Size		cap;
+} PeriodScratch;
+
+/*
+ * The current user's periods on the feature filter, up to last, that
+ * cohort_retention and lifecycle read: the first, and every one from the
+ * period starting on day cut_day on; in out (room for all of the user's
+ * days), sorted; returns their number.  Each pair's periods are found from
+ * its days from cut_day on, and the pairs' lists, a few periods each,
+ * united: far less than the union of the days, which a reader of days
+ * would take.
+ */
+static uint32
+cursor_user_periods(ActivityCursor *c, const PeriodSpec *ps, int32 feature, int64 last,
+					int32 cut_day, int64 *out, PeriodScratch *sc)
+{
+	uint32		n = 0;
+
+	while (cursor_next_pair(c))
+	{
+		uint32		m = 0,
+					i,
+					j,
+					w,
+					from;
+
+		if (feature != FEATURE_ANY && (int32) c->feature != feature)
+			continue;
+		/*
+		 * the pair's first period, when before cut_day (if it is after last,
+		 * so are all the others); then those of its days from cut_day on
+		 */
+		from = days_upper_bound(c->days, c->ndays, (int64) cut_day - 1);
+		if (from > 0 && user_periods(ps, c->days, 1, last, out + n) == 0)
+			continue;
+		m = from > 0 ? 1 : 0;
+		m += user_periods(ps, c->days + from, c->ndays - from, last, out + n + m);
+		if (n == 0 || m == 0)
+		{
+			n += m;
+			continue;
+		}
+		/* unite out[0 .. n) and out[n .. n + m) */
+		if (sc->cap < (Size) n + m)
+		{
+			sc->cap = Max((Size) n + m, 2 * sc->cap);
+			sc->a = sc->a ? repalloc_huge(sc->a, sc->cap * sizeof(int64)) : huge_array(int64, sc->cap);
+		}
+		for (i = 0, j = n, w = 0; i < n && j < n + m;)
+		{
+			if (out[i] < out[j])
+				sc->a[w++] = out[i++];
+			else if (out[i] > out[j])
+				sc->a[w++] = out[j++];
+			else
+			{
+				sc->a[w++] = out[i++];
+				j++;
+			}
+		}
+		while (i < n)
+			sc->a[w++] = out[i++];
+		while (j < n + m)
+			sc->a[w++] = out[j++];
+		memcpy(out, sc->a, (Size) w * sizeof(int64));
+		n = w;
+	}
+	return n;
+}
+
+/*
+ * The first day of period cut, or PG_INT32_MIN when it is not after the
+ * period of a value's first day (nothing to skip)
+ */
+static int32
+cut_day_of(const PeriodSpec *ps, const ActivityView *v, int64 cut)
+{
+	if (v->ntriples == 0 || cut <= period_of(ps, v->min_day))
+		return PG_INT32_MIN;
+	return period_start(ps, cut);
 }
 
 typedef struct PeriodArgs
@@ -196,6 +345,7 @@ period_args(FunctionCallInfo fcinfo, ActivityView *v, PeriodArgs *pa, int week_a
 	pa->periods = arg_positive(fcinfo, 2, "periods");
 	arg_as_of(fcinfo, 3, &pa->as_of);
 	pa->spec.week_origin = has_week ? arg_week_start(fcinfo, week_arg) : FIRST_MONDAY;
+	pa->spec.bounds = NULL;
 	pa->last = last_ended_period(&pa->spec, pa->as_of);
 	pa->first = pa->last - pa->periods + 1;
 	return true;
@@ -283,6 +433,8 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 	Size		next;
 	int64	   *periods,
 			   *starts;
+	int32		cut;
+	PeriodScratch sc = {NULL, 0};
 
 	act_init_srf(fcinfo);
 	if (PG_NARGS() > 6 && PG_ARGISNULL(6))
@@ -296,6 +448,9 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 	data_periods(&v, &pa, &lo, &hi);
 	if (lo > hi || start == FEATURE_NONE)
 		return (Datum) 0;
+	period_table(&pa.spec, v.min_day, v.max_day);
+	/* periods before lo matter only as a user's first: cohorts before lo are not shown */
+	cut = cut_day_of(&pa.spec, &v, lo);
 	n = hi - lo + 1;
 	/* the triangle has n (n + 1) / 2 counts */
 	dense = n <= 65536 && n * (n + 1) / 2 <= 4 * (int64) v.ntriples + DENSE_SLACK;
@@ -320,8 +475,7 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 		cursor_init(&s, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		nd,
-					np,
+		uint32		np,
 					ns,
 					j,
 					a = 0;
@@ -329,18 +483,15 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 		/* the user's start periods, and the periods in which they are active */
 		if (start == START_ACTIVE)
 		{
-			nd = cursor_user_days(&c, feature, pa.as_of);
-			np = ns = user_periods(&pa.spec, c.days, nd, pa.last, periods);
+			np = ns = cursor_user_periods(&c, &pa.spec, feature, pa.last, cut, periods, &sc);
 		}
 		else
 		{
 			cursor_next_user(&s);
-			nd = cursor_user_days(&s, start, pa.as_of);
-			ns = user_periods(&pa.spec, s.days, nd, pa.last, starts);
+			ns = cursor_user_periods(&s, &pa.spec, start, pa.last, cut, starts, &sc);
 			if (ns == 0)
 				continue;
-			nd = cursor_user_days(&c, feature, pa.as_of);
-			np = user_periods(&pa.spec, c.days, nd, pa.last, periods);
+			np = cursor_user_periods(&c, &pa.spec, feature, pa.last, cut, periods, &sc);
 		}
 		if (ns == 0 || (!recurring && starts[0] < lo))
 			continue;
@@ -448,6 +599,8 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	int64		(*counts)[4] = NULL;	/* dense: new, returning, resurrecting,
 										 * dormant */
 	uint64	   *keys = NULL;	/* sparse: (p - lo) << 2 | the same 0 .. 3 */
+	int32		cut;
+	PeriodScratch sc = {NULL, 0};
 	Size		nkeys = 0,
 				next;
 
@@ -460,6 +613,13 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 				period_of(&pa.spec, DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 1);
 	pa.first = first;
 	data_periods(&v, &pa, &lo, &hi);
+	if (v.ntriples > 0)
+		period_table(&pa.spec, v.min_day, v.max_day);
+	/*
+	 * periods before lo - 1 matter only as a user's first (new or
+	 * resurrecting): their counts are not shown
+	 */
+	cut = cut_day_of(&pa.spec, &v, lo - 1);
 	n = Max(hi - lo + 1, 0);
 	dense = n <= 2 * (int64) v.ntriples + DENSE_SLACK;
 	if (dense)
@@ -471,8 +631,7 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		nd = cursor_user_days(&c, feature, pa.as_of);
-		uint32		np = user_periods(&pa.spec, c.days, nd, pa.last, periods);
+		uint32		np = cursor_user_periods(&c, &pa.spec, feature, pa.last, cut, periods, &sc);
 		uint32		j;
 
 		for (j = 0; j < np; j++)
