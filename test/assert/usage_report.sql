@@ -10,8 +10,8 @@
 --   - every per-account summary (bigint ids, and text ids), one summary of
 --     all the events, per-day summaries rolled up and summaries restricted
 --     to the events of one feature (with and without activity without a
---     feature);
---   - windows of 1 to 400 days, repeated and unsorted, at several as_of
+--     feature), one spanning twenty years;
+--   - windows of 1 to 2500 days, repeated and unsorted, at several as_of
 --     (before the data, inside it, at its end, after it);
 --   - seats from accounts (0 and NULL among them), without seats;
 --   - summaries read again at many dates, in both join orders (the
@@ -53,6 +53,11 @@ FROM events WHERE account_id % 5 = 2 AND feature = 'reports' GROUP BY account_id
 INSERT INTO ur_summaries
 SELECT 'no feature and reports ' || account_id, account_id, activity_agg(user_id, occurred_at, feature)
 FROM events WHERE account_id % 5 = 3 AND (feature IS NULL OR feature = 'reports') GROUP BY account_id;
+-- a value spanning twenty years: windows over more than 4096 of its days
+-- are read as sorted day lists, the others as bitmaps (src/report.c)
+INSERT INTO ur_summaries
+SELECT 'twenty years', NULL, activity_agg(user_id, occurred_at - (user_id % 20) * interval '1 year', feature)
+FROM events WHERE account_id % 7 = 0;
 DELETE FROM ur_summaries WHERE act IS NULL;
 ANALYZE ur_summaries;
 
@@ -63,7 +68,8 @@ INSERT INTO cases VALUES
     ('2026-03-15', '{90,7,30,7,1}'),
     ('2025-12-31', '{30,365}'),
     ('2024-01-01', '{30}'),               -- before the generated data
-    ('2027-01-01', '{1,30,200}');         -- after it
+    ('2027-01-01', '{1,30,200}'),         -- after it
+    ('2026-06-30', '{30,2500}');          -- more than 4096 days read
 
 -- the report and the accessors side by side, as text rows
 CREATE FUNCTION pg_temp.report_vs_accessors(with_seats boolean) RETURNS TABLE (label text, report text, accessors text)
@@ -119,6 +125,35 @@ BEGIN
     IF n < 200 THEN
         RAISE EXCEPTION 'only % rows with every figure present', n;
     END IF;
+END $$;
+
+-- each summary read once per statement (the reading that decodes it, not
+-- the unpacked one of values read again): every case on its own
+DO $$
+DECLARE
+    c record;
+    n bigint;
+    bad bigint;
+    total bigint := 0;
+BEGIN
+    FOR c IN SELECT * FROM cases LOOP
+        EXECUTE $q$
+            SELECT count(*), count(*) FILTER (WHERE r.report IS DISTINCT FROM
+                   row(r.days, active_users(s.act, $1, r.days), stickiness(s.act, $1, r.days),
+                       adoption_rate(s.act, st.seats, $1, r.days), depth(s.act, $1, r.days),
+                       champion_share(s.act, $1, r.days), effective_users(s.act, $1, r.days),
+                       usage_trend(s.act, $1, r.days))::text)
+            FROM ur_summaries s LEFT JOIN seats st USING (account_id),
+                 LATERAL (SELECT u.days, row(u.*)::text AS report
+                          FROM usage_report(s.act, $1, $2, st.seats) u) r$q$
+        INTO n, bad USING c.as_of, c.days;
+        IF bad <> 0 OR n <> cardinality(c.days) * (SELECT count(*) FROM ur_summaries) THEN
+            RAISE EXCEPTION 'usage_report read once, as_of % days %: % of % rows differ from the accessors',
+                c.as_of, c.days, bad, n;
+        END IF;
+        total := total + n;
+    END LOOP;
+    RAISE NOTICE 'usage_report read once = accessors: % rows', total;
 END $$;
 
 -- the default windows are {7,30,90}, and seats defaults to NULL
