@@ -14,6 +14,7 @@
  */
 #include "postgres.h"
 
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "datatype/timestamp.h"
 #include "utils/datetime.h"
@@ -39,8 +40,8 @@ typedef enum PeriodKind
 } PeriodKind;
 
 /*
- * a kind of period, and for weeks the day they start on; for months and
- * quarters, the first days of the periods a value spans (period_table)
+ * a kind of period, and for weeks the day they start on; the first days of
+ * the periods a value spans (period_table)
  */
 typedef struct PeriodSpec
 {
@@ -159,9 +160,9 @@ last_ended_period(const PeriodSpec *ps, int32 as_of)
 }
 
 /*
- * For months and quarters, the first day of each period from the one of
- * min_day to the one after max_day's, so that user_periods finds a day's
- * period by comparing days instead of converting dates.
+ * For weeks, months and quarters, the first day of each period from the
+ * one of min_day to the one after max_day's, so that user_periods finds a
+ * day's period by comparing days instead of converting dates or dividing.
  */
 static void
 period_table(PeriodSpec *ps, int32 min_day, int32 max_day)
@@ -171,7 +172,7 @@ period_table(PeriodSpec *ps, int32 min_day, int32 max_day)
 				k;
 
 	ps->bounds = NULL;
-	if (ps->kind != PERIOD_MONTH && ps->kind != PERIOD_QUARTER)
+	if (ps->kind == PERIOD_DAY)
 		return;
 	p0 = period_of(ps, min_day);
 	np = period_of(ps, max_day) - p0 + 1;
@@ -242,6 +243,46 @@ typedef struct PeriodScratch
 } PeriodScratch;
 
 /*
+ * cursor_user_periods when the periods from cut to last are at most 64:
+ * each pair's are bits of one word, united by OR.
+ */
+static uint32
+cursor_user_period_bits(ActivityCursor *c, const PeriodSpec *ps, int32 feature, int64 last,
+						int64 cut, int32 cut_day, int64 *out)
+{
+	uint64		bits = 0;
+	int64		first = PG_INT64_MAX,
+				tmp[64];
+	uint32		n = 0;
+
+	while (cursor_next_pair(c))
+	{
+		uint32		from,
+					m,
+					i;
+
+		if (feature != FEATURE_ANY && (int32) c->feature != feature)
+			continue;
+		from = days_upper_bound(c->days, c->ndays, (int64) cut_day - 1);
+		/* the pair's first period, when before cut (and not after last) */
+		if (from > 0 && user_periods(ps, c->days, 1, last, tmp) == 1)
+			first = Min(first, tmp[0]);
+		/* the pair's periods from cut to last, at most 64 */
+		m = user_periods(ps, c->days + from, c->ndays - from, last, tmp);
+		for (i = 0; i < m; i++)
+			bits |= UINT64CONST(1) << (tmp[i] - cut);
+	}
+	if (first < PG_INT64_MAX)
+		out[n++] = first;
+	while (bits != 0)
+	{
+		out[n++] = cut + pg_rightmost_one_pos64(bits);
+		bits &= bits - 1;
+	}
+	return n;
+}
+
+/*
  * The current user's periods on the feature filter, up to last, that
  * cohort_retention and lifecycle read: the first, and every one from the
  * period starting on day cut_day on; in out (room for all of the user's
@@ -252,10 +293,12 @@ typedef struct PeriodScratch
  */
 static uint32
 cursor_user_periods(ActivityCursor *c, const PeriodSpec *ps, int32 feature, int64 last,
-					int32 cut_day, int64 *out, PeriodScratch *sc)
+					int64 cut, int32 cut_day, int64 *out, PeriodScratch *sc)
 {
 	uint32		n = 0;
 
+	if (last - cut < 64)
+		return cursor_user_period_bits(c, ps, feature, last, cut, cut_day, out);
 	while (cursor_next_pair(c))
 	{
 		uint32		m = 0,
@@ -433,6 +476,7 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 	Size		next;
 	int64	   *periods,
 			   *starts;
+	int64		cutp;
 	int32		cut;
 	PeriodScratch sc = {NULL, 0};
 
@@ -450,7 +494,8 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	period_table(&pa.spec, v.min_day, v.max_day);
 	/* periods before lo matter only as a user's first: cohorts before lo are not shown */
-	cut = cut_day_of(&pa.spec, &v, lo);
+	cutp = lo;
+	cut = cut_day_of(&pa.spec, &v, cutp);
 	n = hi - lo + 1;
 	/* the triangle has n (n + 1) / 2 counts */
 	dense = n <= 65536 && n * (n + 1) / 2 <= 4 * (int64) v.ntriples + DENSE_SLACK;
@@ -483,15 +528,15 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 		/* the user's start periods, and the periods in which they are active */
 		if (start == START_ACTIVE)
 		{
-			np = ns = cursor_user_periods(&c, &pa.spec, feature, pa.last, cut, periods, &sc);
+			np = ns = cursor_user_periods(&c, &pa.spec, feature, pa.last, cutp, cut, periods, &sc);
 		}
 		else
 		{
 			cursor_next_user(&s);
-			ns = cursor_user_periods(&s, &pa.spec, start, pa.last, cut, starts, &sc);
+			ns = cursor_user_periods(&s, &pa.spec, start, pa.last, cutp, cut, starts, &sc);
 			if (ns == 0)
 				continue;
-			np = cursor_user_periods(&c, &pa.spec, feature, pa.last, cut, periods, &sc);
+			np = cursor_user_periods(&c, &pa.spec, feature, pa.last, cutp, cut, periods, &sc);
 		}
 		if (ns == 0 || (!recurring && starts[0] < lo))
 			continue;
@@ -599,6 +644,7 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	int64		(*counts)[4] = NULL;	/* dense: new, returning, resurrecting,
 										 * dormant */
 	uint64	   *keys = NULL;	/* sparse: (p - lo) << 2 | the same 0 .. 3 */
+	int64		cutp;
 	int32		cut;
 	PeriodScratch sc = {NULL, 0};
 	Size		nkeys = 0,
@@ -619,7 +665,8 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	 * periods before lo - 1 matter only as a user's first (new or
 	 * resurrecting): their counts are not shown
 	 */
-	cut = cut_day_of(&pa.spec, &v, lo - 1);
+	cutp = lo - 1;
+	cut = cut_day_of(&pa.spec, &v, cutp);
 	n = Max(hi - lo + 1, 0);
 	dense = n <= 2 * (int64) v.ntriples + DENSE_SLACK;
 	if (dense)
@@ -631,7 +678,7 @@ activity_lifecycle(PG_FUNCTION_ARGS)
 	cursor_init(&c, &v);
 	while (cursor_next_user(&c))
 	{
-		uint32		np = cursor_user_periods(&c, &pa.spec, feature, pa.last, cut, periods, &sc);
+		uint32		np = cursor_user_periods(&c, &pa.spec, feature, pa.last, cutp, cut, periods, &sc);
 		uint32		j;
 
 		for (j = 0; j < np; j++)
