@@ -87,9 +87,43 @@ GROUP BY 1$q$)) m(metric, template),
      '(SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1)', 5),
     ('stored', 'extension, stored summaries', 'bench_summaries', 6)) v(name, source, src, ord);
 
+-- Floors of the stored queries, timed alternately with them: one reading
+-- of every stored summary (depth over 90 days), and PostgreSQL's share of
+-- each query: the same SQL over the per-account rows of the extension
+-- computed before, each account's rows an array unnested where the call was
+-- (the lateral join, the hash aggregation of 2,944 accounts' rows and the
+-- rounding, with no extension code)
+DROP TABLE IF EXISTS pg_temp.bench_triangle_rows, pg_temp.bench_lifecycle_rows, pg_temp.bench_period_parts;
+CREATE TEMP TABLE bench_triangle_rows AS
+SELECT s.account_id, r.* FROM bench_summaries s, cohort_retention(s.act, 'month', 12, '2026-06-30') r;
+CREATE TEMP TABLE bench_lifecycle_rows AS
+SELECT s.account_id, r.* FROM bench_summaries s, lifecycle(s.act, 'week', 12, '2026-06-30') r;
+CREATE TEMP TABLE bench_period_parts AS
+SELECT s.account_id,
+       (SELECT array_agg(t) FROM bench_triangle_rows t WHERE t.account_id = s.account_id) AS triangle,
+       (SELECT array_agg(l) FROM bench_lifecycle_rows l WHERE l.account_id = s.account_id) AS lifecycle
+FROM bench_summaries s;
+VACUUM ANALYZE bench_period_parts;
+DELETE FROM bq WHERE metric LIKE 'periods floor:%';
+INSERT INTO bq VALUES
+('periods floor: one reading of each stored summary', 'read_once', 'floor', $q$
+SELECT account_id, depth(act, '2026-06-30', 90) FROM bench_summaries$q$, 1),
+('periods floor: the triangle''s SQL over its rows computed before', 'triangle_sql', 'floor', $q$
+SELECT r.cohort, r.period, sum(r.cohort_users) AS cohort_users, sum(r.retained_users) AS retained_users,
+       round((sum(r.retained_users)::float8 / sum(r.cohort_users)::float8)::numeric, 9) AS rate
+FROM bench_period_parts s, unnest(s.triangle) r
+GROUP BY 1, 2$q$, 2),
+('periods floor: the lifecycle''s SQL over its rows computed before', 'lifecycle_sql', 'floor', $q$
+SELECT r.period_start, sum(r.new_users) AS new_users, sum(r.returning_users) AS returning_users,
+       sum(r.resurrecting_users) AS resurrecting_users, sum(r.dormant_users) AS dormant_users
+FROM bench_period_parts s, unnest(s.lifecycle) r
+GROUP BY 1$q$, 3);
+
 SELECT pg_temp.check_equal('retention triangle') AS checked;
 SELECT pg_temp.check_equal('lifecycle') AS checked;
-SELECT pg_temp.time_queries(ARRAY['retention triangle', 'lifecycle'], :reps) \gset
+SELECT pg_temp.time_queries(ARRAY['retention triangle', 'lifecycle', 'periods floor: one reading of each stored summary',
+                                  'periods floor: the triangle''s SQL over its rows computed before',
+                                  'periods floor: the lifecycle''s SQL over its rows computed before'], :reps) \gset
 
 \echo
 \echo 'monthly retention triangle (12 cohorts) and weekly lifecycle (12 weeks), product-wide'
@@ -98,3 +132,19 @@ SELECT metric, name AS query, round(median::numeric, 3) AS seconds,
        round(speedup::numeric, 1) AS speedup_vs_sql
 FROM bm WHERE metric IN ('retention triangle', 'lifecycle') ORDER BY metric DESC, ord;
 SELECT pg_temp.record('retention triangle'), pg_temp.record('lifecycle') \gset
+
+\echo
+\echo 'the stored triangle and lifecycle against their floors (alternated with the above)'
+SELECT metric, name AS query, round(median::numeric, 4) AS seconds,
+       round((median / (SELECT median FROM bm WHERE name = 'read_once'))::numeric, 2) AS times_one_reading
+FROM bm WHERE name IN ('read_once', 'triangle_sql', 'lifecycle_sql')
+   OR (name = 'stored' AND metric IN ('retention triangle', 'lifecycle'))
+ORDER BY CASE WHEN name = 'read_once' THEN 0 WHEN metric = 'retention triangle' OR name = 'triangle_sql' THEN 1 ELSE 2 END,
+         median DESC;
+SELECT count(*) AS figures FROM (
+SELECT pg_temp.figure('stored ' || q.metric || ': s (floors: one reading, its SQL over rows computed before)',
+                      format('%s (%s, %s)', round(q.median::numeric, 4), round(o.median::numeric, 4),
+                             round(f.median::numeric, 4)))
+FROM bm q, bm o, bm f
+WHERE q.name = 'stored' AND q.metric IN ('retention triangle', 'lifecycle') AND o.name = 'read_once'
+  AND f.name = CASE q.metric WHEN 'lifecycle' THEN 'lifecycle_sql' ELSE 'triangle_sql' END) x \gset

@@ -157,7 +157,7 @@ activity_usage_report(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ActivityView v;
-	const struct varlena *flat;
+	struct varlena *flat;
 	ActivityUnpacked *unpacked;
 	int32		as_of;
 	int32	   *days;
@@ -187,8 +187,6 @@ activity_usage_report(PG_FUNCTION_ARGS)
 	arg_as_of(fcinfo, 1, &as_of);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
-	flat = activity_detoast_arg(fcinfo, 0);
-	activity_view_init(&v, flat);
 
 	win = palloc0(sizeof(ReportWindow) * nwin);
 	for (k = 0; k < nwin; k++)
@@ -200,7 +198,7 @@ activity_usage_report(PG_FUNCTION_ARGS)
 	after = (int64) as_of - 2 * longest;
 
 	pairs = palloc(sizeof(PairLast) * pairs_cap);
-	unpacked = activity_unpacked_repeat(fcinfo, flat);
+	unpacked = activity_unpacked_repeat(fcinfo, 0, &flat);
 	if (unpacked != NULL)
 	{
 		/* the same value as the call before: search its arrays */
@@ -249,6 +247,8 @@ activity_usage_report(PG_FUNCTION_ARGS)
 		UserDays	ud;
 		uint64	   *bits = NULL;
 		int64		nwords = 0;
+
+		activity_view_init(&v, flat);
 
 		/* bits for the days in (after, as_of] that the value spans, when few */
 		ud.days = NULL;

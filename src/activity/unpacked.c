@@ -5,19 +5,22 @@
  * The cache of a call site lives in its FmgrInfo (fn_extra, in fn_mcxt:
  * the query's memory for an ordinary query).  A value seen for the first
  * time leaves only its key there; seen again, it is unpacked and kept with
- * a copy of its bytes, which the later calls are compared with byte for
- * byte.  So the calls of a point-in-time query reuse the unpacked values
- * in either join order: the dates of one summary in a row, or every
- * summary once per date.  The unpacked values take about 8 bytes a triple
- * beyond the value; a call site keeps at most UNPACK_CACHE_BYTES of them,
- * dropping the least recently used, and at most UNPACK_SLOTS values and
- * keys.  A query that reads each value once pays a hash of 128 of its
- * bytes per call, and nothing else.
+ * a copy of the bytes it is passed as (stored in line, compressed or not,
+ * or its TOAST pointer within one statement: a value seen again is then
+ * neither fetched nor decompressed), which the later calls are compared
+ * with byte for byte.  So the calls of a point-in-time query reuse the
+ * unpacked values in either join order: the dates of one summary in a
+ * row, or every summary once per date.  The unpacked values take about 8
+ * bytes a triple beyond the value; a call site keeps at most
+ * UNPACK_CACHE_BYTES of them, dropping the least recently used, and at
+ * most UNPACK_SLOTS values and keys.  A query that reads each value once
+ * pays a hash of at most 128 of its bytes per call, and nothing else.
  */
 #include "postgres.h"
 
 #include "common/hashfn.h"
 #include "lib/ilist.h"
+#include "access/xact.h"
 #include "utils/memutils.h"
 
 #include "activity/reader.h"
@@ -34,6 +37,7 @@ typedef struct UnpackEntry
 	uint64		key;			/* value_key() */
 	MemoryContext cxt;			/* holds all of it */
 	struct varlena *value;		/* a copy, for the byte-for-byte check */
+	TimestampTz statement;		/* for a TOAST pointer: its statement's start */
 	ActivityUnpacked *unpacked;
 	dlist_node	lru;
 } UnpackEntry;
@@ -185,9 +189,13 @@ drop_entry(UnpackCache *cache, UnpackEntry *e)
 	MemoryContextDelete(e->cxt);
 }
 
-/* unpacks a value seen before into its slot, within the budget */
+/*
+ * unpacks a value seen before (flat, detoasted) into its slot, within the
+ * budget, with a copy of the bytes it is known by (src)
+ */
 static UnpackEntry *
-keep_unpacked(UnpackCache *cache, uint64 key, const struct varlena *flat, Size size)
+keep_unpacked(UnpackCache *cache, uint64 key, const struct varlena *src, Size size,
+			  const struct varlena *flat, TimestampTz statement)
 {
 	MemoryContext cxt = AllocSetContextCreate(cache->cxt, "adoption unpacked value",
 											  ALLOCSET_SMALL_SIZES);
@@ -198,9 +206,10 @@ keep_unpacked(UnpackCache *cache, uint64 key, const struct varlena *flat, Size s
 
 	e->key = key;
 	e->cxt = cxt;
+	e->statement = statement;
 	e->unpacked = unpack(flat);
 	e->value = palloc(size);
-	memcpy(e->value, flat, size);
+	memcpy(e->value, src, size);
 	MemoryContextSwitchTo(oldcxt);
 
 	b = bucket_of(key);
@@ -222,25 +231,52 @@ keep_unpacked(UnpackCache *cache, uint64 key, const struct varlena *flat, Size s
 }
 
 ActivityUnpacked *
-activity_unpacked_repeat(FunctionCallInfo fcinfo, const struct varlena *flat)
+activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno, struct varlena **flat)
 {
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(argno);
+	const struct varlena *src;
+	TimestampTz statement = 0;
 	UnpackCache *cache;
-	Size		size = VARSIZE_ANY(flat);
+	Size		size;
 	uint64		key;
 	uint32		b,
 				i;
 
+	*flat = NULL;
 	if (fcinfo->flinfo == NULL || fcinfo->flinfo->fn_mcxt == NULL)
+	{
+		*flat = activity_detoast_arg(fcinfo, argno);
 		return NULL;
+	}
+	/*
+	 * A value is known by the bytes it is passed as, so that a value seen
+	 * before is neither fetched nor decompressed again: in line, compressed
+	 * or not, its own bytes; stored out of line, its TOAST pointer, which
+	 * names one value only while the statement runs (its snapshot keeps the
+	 * value from being vacuumed away and the pointer reused).  Any other
+	 * form, by its bytes once detoasted.
+	 */
+	if (VARATT_IS_EXTERNAL_ONDISK(raw))
+	{
+		src = raw;
+		statement = GetCurrentStatementStartTimestamp();
+	}
+	else if (VARATT_IS_EXTERNAL(raw))
+		src = *flat = activity_detoast_arg(fcinfo, argno);
+	else
+		src = raw;
+	size = VARSIZE_ANY(src);
 	cache = cache_of(fcinfo);
-	key = value_key(flat, size);
+	key = value_key(src, size);
+	if (statement != 0)
+		key = hash_combine64(key, (uint64) statement) | 1;
 	if (cache->seen == NULL)
 	{
 		/* the tables are made at the second call: a single call costs a hash */
 		if (cache->first == 0)
 		{
 			cache->first = key;
-			return NULL;
+			goto not_kept;
 		}
 		cache->seen = MemoryContextAllocZero(cache->cxt, sizeof(uint64) * UNPACK_SLOTS);
 		cache->entry = MemoryContextAllocZero(cache->cxt, sizeof(UnpackEntry *) * UNPACK_SLOTS);
@@ -253,8 +289,9 @@ activity_unpacked_repeat(FunctionCallInfo fcinfo, const struct varlena *flat)
 
 		if (e != NULL && e->key == key)
 		{
-			if (VARSIZE_ANY(e->value) != size || memcmp(e->value, flat, size) != 0)
-				return NULL;	/* another value with the same key */
+			if (VARSIZE_ANY(e->value) != size || memcmp(e->value, src, size) != 0 ||
+				e->statement != statement)
+				goto not_kept;	/* another value with the same key */
 			dlist_move_head(&cache->lru, &e->lru);
 			return e->unpacked;
 		}
@@ -263,16 +300,23 @@ activity_unpacked_repeat(FunctionCallInfo fcinfo, const struct varlena *flat)
 	{
 		/* seen for the first time: remember its key */
 		cache->seen[slot_for(key, cache->seen[b] == 0, cache->seen[b + 1] == 0)] = key;
-		return NULL;
+		goto not_kept;
 	}
 	cache->seen[cache->seen[b] == key ? b : b + 1] = 0;
 	/* seen again: unpack it, unless it is too large */
+	if (*flat == NULL)
+		*flat = activity_detoast_arg(fcinfo, argno);
 	{
 		ActivityView v;
 
-		activity_view_init(&v, flat);
+		activity_view_init(&v, *flat);
 		if (v.ntriples > UNPACK_MAX_TRIPLES)
 			return NULL;
 	}
-	return keep_unpacked(cache, key, flat, size)->unpacked;
+	return keep_unpacked(cache, key, src, size, *flat, statement)->unpacked;
+
+not_kept:
+	if (*flat == NULL)
+		*flat = activity_detoast_arg(fcinfo, argno);
+	return NULL;
 }

@@ -18,6 +18,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "reader.h"
 
 /*
  * A sorted day list, and where the last search in it ended: the calls of a
@@ -60,15 +61,17 @@ typedef struct ActivityUnpacked
 } ActivityUnpacked;
 
 /*
- * The unpacked form of flat when this call site has seen the same value
- * before, else NULL (the caller reads flat as usual).  The call site's
- * fn_extra is this module's.  Values of
- * more than UNPACK_MAX_TRIPLES triples are never unpacked.
+ * The unpacked form of the summary argument argno when this call site has
+ * seen the same value before; else NULL, and *flat is the value detoasted
+ * (the caller reads it as usual).  *flat is NULL when the value is handed
+ * out unpacked without being detoasted.  The call site's fn_extra is this
+ * module's.  Values of more than UNPACK_MAX_TRIPLES triples are never
+ * unpacked.
  */
 #define UNPACK_MAX_TRIPLES	((uint64) 1 << 22)
 
-extern ActivityUnpacked *activity_unpacked_repeat(FunctionCallInfo fcinfo,
-												  const struct varlena *flat);
+extern ActivityUnpacked *activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno,
+												  struct varlena **flat);
 
 /*
  * The number of days of d that are <= x (days_upper_bound), searched from
@@ -111,16 +114,7 @@ unpacked_bound(const ActivityUnpacked *u, UnpackedDays *d, int64 x)
 	else
 		return at;
 	/* days[lo - 1] <= x < days[hi] (where they exist) */
-	while (lo < hi)
-	{
-		uint32		mid = lo + (hi - lo) / 2;
-
-		if (days[mid] <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return d->at = lo;
+	return d->at = lo + days_upper_bound(days + lo, hi - lo, x);
 }
 
 #endif							/* ADOPTION_ACTIVITY_UNPACKED_H */

@@ -58,6 +58,12 @@ FROM events WHERE account_id % 5 = 3 AND (feature IS NULL OR feature = 'reports'
 INSERT INTO ur_summaries
 SELECT 'twenty years', NULL, activity_agg(user_id, occurred_at - (user_id % 20) * interval '1 year', feature)
 FROM events WHERE account_id % 7 = 0;
+-- groups of accounts: values of several kilobytes, stored compressed or
+-- out of line (the storage forms of "Values read again")
+INSERT INTO ur_summaries
+SELECT 'accounts mod ' || m || ' = ' || k, NULL, act
+FROM (SELECT m, account_id % m AS k, activity_agg(user_id, occurred_at, feature) AS act
+        FROM events, (VALUES (4), (8)) g(m) GROUP BY 1, 2) a;
 DELETE FROM ur_summaries WHERE act IS NULL;
 ANALYZE ur_summaries;
 
@@ -199,34 +205,73 @@ SELECT s.name, d.i, w.days,
            usage_trend(s.act, d.as_of, w.days))::text AS accessors
 FROM ur_summaries s LEFT JOIN seats st USING (account_id) CROSS JOIN rep_dates d
 CROSS JOIN (VALUES (7), (30), (90)) w(days);
+-- The cache knows a value by the bytes it is passed as: in line, as
+-- stored (compressed or not), or its TOAST pointer.  Copies of the
+-- summaries stored each way, read again like the others.
+CREATE TABLE ur_plain (LIKE ur_summaries);
+ALTER TABLE ur_plain ALTER COLUMN act SET STORAGE PLAIN;          -- in line, never compressed
+CREATE TABLE ur_main (LIKE ur_summaries);
+ALTER TABLE ur_main ALTER COLUMN act SET STORAGE MAIN;            -- in line, compressed
+CREATE TABLE ur_external (LIKE ur_summaries);
+ALTER TABLE ur_external ALTER COLUMN act SET STORAGE EXTERNAL;    -- out of line, not compressed
+-- (each value made afresh through its text form, which is canonical: a
+-- value copied as stored would keep its compression)
+INSERT INTO ur_plain SELECT name, account_id, act::text::activity FROM ur_summaries WHERE pg_column_size(act) < 3000;
+INSERT INTO ur_main SELECT name, account_id, act::text::activity FROM ur_summaries
+WHERE pg_column_size(act) BETWEEN 1200 AND 4000;
+INSERT INTO ur_external SELECT name, account_id, act::text::activity FROM ur_summaries WHERE pg_column_size(act) > 1200;
+DO $$
+BEGIN
+    IF (SELECT count(*) FROM ur_plain) < 5 OR (SELECT count(*) FROM ur_main) < 3
+       OR (SELECT count(*) FROM ur_external) < 3 THEN
+        RAISE EXCEPTION 'too few summaries for the storage forms: % plain, % main, % external',
+            (SELECT count(*) FROM ur_plain), (SELECT count(*) FROM ur_main), (SELECT count(*) FROM ur_external);
+    END IF;
+    -- compressed in line: smaller as stored than the same values out of line uncompressed
+    IF (SELECT sum(pg_column_size(act)) FROM ur_main)
+       >= (SELECT sum(pg_column_size(e.act)) FROM ur_external e JOIN ur_main m USING (name)) THEN
+        RAISE EXCEPTION 'ur_main holds no compressed value';
+    END IF;
+    IF (SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'ur_main'::regclass) <> 0
+       OR (SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'ur_external'::regclass) = 0 THEN
+        RAISE EXCEPTION 'ur_main has values out of line, or ur_external none';
+    END IF;
+END $$;
+
 DO $$
 DECLARE
+    tab text;
     order_name text;
     q text;
     n bigint;
     bad bigint;
-    want bigint := (SELECT count(*) FROM rep_accessors);
+    want bigint;
 BEGIN
+    FOR tab IN VALUES ('ur_summaries'), ('ur_plain'), ('ur_main'), ('ur_external') LOOP
+    EXECUTE format('SELECT count(*) FROM rep_accessors WHERE name IN (SELECT name FROM %I)', tab) INTO want;
     FOR order_name, q IN VALUES
         ('each summary at every date in a row', $q$
          SELECT s.name, x.i, x.days, row(x.days, x.active_users, x.stickiness, x.adoption_rate, x.depth,
                                           x.champion_share, x.effective_users, x.usage_trend)::text AS report
-         FROM ur_summaries s LEFT JOIN seats st USING (account_id)
+         FROM %I s LEFT JOIN seats st USING (account_id)
          CROSS JOIN LATERAL (SELECT d.i, r.* FROM rep_dates d,
                              usage_report(s.act, d.as_of, '{7,30,90}', st.seats) r ORDER BY d.i OFFSET 0) x$q$),
         ('every summary once per date', $q$
          SELECT x.name, d.i, x.days, row(x.days, x.active_users, x.stickiness, x.adoption_rate, x.depth,
                                           x.champion_share, x.effective_users, x.usage_trend)::text AS report
          FROM rep_dates d
-         CROSS JOIN LATERAL (SELECT s.name, r.* FROM ur_summaries s LEFT JOIN seats st USING (account_id),
+         CROSS JOIN LATERAL (SELECT s.name, r.* FROM %I s LEFT JOIN seats st USING (account_id),
                              usage_report(s.act, d.as_of, '{7,30,90}', st.seats) r OFFSET 0) x$q$)
     LOOP
         EXECUTE format('SELECT count(*), count(*) FILTER (WHERE r.report IS DISTINCT FROM a.accessors)
-                        FROM (%s) r FULL JOIN rep_accessors a USING (name, i, days)', q) INTO n, bad;
+                        FROM (%s) r FULL JOIN (SELECT * FROM rep_accessors WHERE name IN (SELECT name FROM %I)) a
+                        USING (name, i, days)', format(q, tab), tab) INTO n, bad;
         IF n <> want OR bad <> 0 THEN
-            RAISE EXCEPTION 'usage_report, %: % rows of % differ from the accessors (% rows)', order_name, bad, want, n;
+            RAISE EXCEPTION 'usage_report, % of %: % rows of % differ from the accessors (% rows)',
+                order_name, tab, bad, want, n;
         END IF;
-        RAISE NOTICE 'usage_report = accessors, %: % rows', order_name, n;
+        RAISE NOTICE 'usage_report = accessors, % of %: % rows', order_name, tab, n;
+    END LOOP;
     END LOOP;
 END $$;
 
@@ -360,4 +405,4 @@ BEGIN
     END IF;
 END $$;
 
-DROP TABLE ur_summaries;
+DROP TABLE ur_summaries, ur_plain, ur_main, ur_external;

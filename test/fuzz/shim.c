@@ -14,6 +14,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "access/xact.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -340,6 +341,20 @@ pg_detoast_datum_packed(struct varlena *datum)
 	if (VARATT_IS_EXTENDED(datum) && !VARATT_IS_SHORT(datum))
 		shim_die("compressed or external value: no TOAST here");
 	return datum;
+}
+
+/* src/detoast.c is not linked: a plain in-line value is its own detoasted form */
+struct varlena *
+activity_detoast_arg(FunctionCallInfo fcinfo, int argno)
+{
+	return pg_detoast_datum_packed((struct varlena *) DatumGetPointer(fcinfo->args[argno].value));
+}
+
+/* one statement for the whole harness */
+TimestampTz
+GetCurrentStatementStartTimestamp(void)
+{
+	return 1;
 }
 
 text *
