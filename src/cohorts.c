@@ -50,6 +50,11 @@ typedef struct PeriodSpec
 	int32	   *bounds;			/* NULL, or bounds[k] = period_start(p0 + k), k = 0 .. nbounds */
 	int64		p0;
 	uint32		nbounds;
+	/* NULL, or day_bit[d - bits_from] = the period of day d less bits_cut */
+	uint8	   *day_bit;
+	int64		bits_cut;
+	int32		bits_from;
+	int32		bits_to;		/* the last day of the table */
 } PeriodSpec;
 
 /* a value's periods at most, for which period_table() makes a table */
@@ -243,37 +248,59 @@ typedef struct PeriodScratch
 } PeriodScratch;
 
 /*
+ * The table of day_bit for periods cut to last (at most 64), made at the
+ * first user: each day's period is then one load, not a search.
+ */
+static void
+day_bit_table(PeriodSpec *ps, int64 cut, int64 last)
+{
+	int64		k;
+
+	ps->bits_cut = cut;
+	ps->bits_from = period_start(ps, cut);
+	ps->bits_to = period_start(ps, last + 1) - 1;
+	ps->day_bit = palloc((Size) Max(ps->bits_to - ps->bits_from + 1, 1));
+	for (k = 0; k <= last - cut; k++)
+	{
+		int32		d = period_start(ps, cut + k),
+					end = period_start(ps, cut + k + 1);
+
+		for (; d < end; d++)
+			ps->day_bit[d - ps->bits_from] = (uint8) k;
+	}
+}
+
+/*
  * cursor_user_periods when the periods from cut to last are at most 64:
- * each pair's are bits of one word, united by OR.
+ * each day from cut_day on sets its period's bit of one word, and the
+ * first period, when before cut, is that of the pairs' earliest first day.
  */
 static uint32
-cursor_user_period_bits(ActivityCursor *c, const PeriodSpec *ps, int32 feature, int64 last,
+cursor_user_period_bits(ActivityCursor *c, PeriodSpec *ps, int32 feature, int64 last,
 						int64 cut, int32 cut_day, int64 *out)
 {
 	uint64		bits = 0;
-	int64		first = PG_INT64_MAX,
-				tmp[64];
+	int32		first = PG_INT32_MAX;
 	uint32		n = 0;
 
+	if (ps->day_bit == NULL || ps->bits_cut != cut)
+		day_bit_table(ps, cut, last);
 	while (cursor_next_pair(c))
 	{
-		uint32		from,
-					m,
-					i;
+		const int32 *days = c->days;
+		uint32		i;
 
 		if (feature != FEATURE_ANY && (int32) c->feature != feature)
 			continue;
-		from = days_upper_bound(c->days, c->ndays, (int64) cut_day - 1);
-		/* the pair's first period, when before cut (and not after last) */
-		if (from > 0 && user_periods(ps, c->days, 1, last, tmp) == 1)
-			first = Min(first, tmp[0]);
-		/* the pair's periods from cut to last, at most 64 */
-		m = user_periods(ps, c->days + from, c->ndays - from, last, tmp);
-		for (i = 0; i < m; i++)
-			bits |= UINT64CONST(1) << (tmp[i] - cut);
+		i = days_upper_bound(days, c->ndays, (int64) cut_day - 1);
+		if (i > 0)
+			first = Min(first, days[0]);
+		/* days[i] >= cut_day, and >= bits_from: cut's period holds min_day otherwise */
+		for (; i < c->ndays && days[i] <= ps->bits_to; i++)
+			bits |= UINT64CONST(1) << ps->day_bit[days[i] - ps->bits_from];
 	}
-	if (first < PG_INT64_MAX)
-		out[n++] = first;
+	if (first < PG_INT32_MAX && period_of(ps, first) <= last)
+		out[n++] = period_of(ps, first);
 	while (bits != 0)
 	{
 		out[n++] = cut + pg_rightmost_one_pos64(bits);
@@ -292,7 +319,7 @@ cursor_user_period_bits(ActivityCursor *c, const PeriodSpec *ps, int32 feature, 
  * would take.
  */
 static uint32
-cursor_user_periods(ActivityCursor *c, const PeriodSpec *ps, int32 feature, int64 last,
+cursor_user_periods(ActivityCursor *c, PeriodSpec *ps, int32 feature, int64 last,
 					int64 cut, int32 cut_day, int64 *out, PeriodScratch *sc)
 {
 	uint32		n = 0;
@@ -389,6 +416,7 @@ period_args(FunctionCallInfo fcinfo, ActivityView *v, PeriodArgs *pa, int week_a
 	arg_as_of(fcinfo, 3, &pa->as_of);
 	pa->spec.week_origin = has_week ? arg_week_start(fcinfo, week_arg) : FIRST_MONDAY;
 	pa->spec.bounds = NULL;
+	pa->spec.day_bit = NULL;
 	pa->last = last_ended_period(&pa->spec, pa->as_of);
 	pa->first = pa->last - pa->periods + 1;
 	return true;
