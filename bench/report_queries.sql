@@ -130,59 +130,36 @@ FROM (VALUES
     ('stored', 'extension, stored summaries', 'bench_summaries', 5)) v(name, source, src, ord);
 
 
--- the same report from the stored per-account (all-history) summaries
--- through usage_report: one call per account for the three windows
-INSERT INTO bq VALUES
-('per-account report', 'stored_usage_report', 'extension, stored summaries, usage_report', $q$
-SELECT s.account_id, user_count(s.act, as_of => '2026-06-30'), first_day(s.act), last_day(s.act),
-       r.a7, round(r.st7::numeric, 9), round(r.ad7::numeric, 9), round(r.de7::numeric, 9),
-       round(r.ch7::numeric, 9), round(r.ef7::numeric, 9), r.a30, round(r.st30::numeric, 9),
-       round(r.ad30::numeric, 9), round(r.de30::numeric, 9), round(r.ch30::numeric, 9),
-       round(r.ef30::numeric, 9), r.a90, round(r.st90::numeric, 9), round(r.ad90::numeric, 9),
-       round(r.de90::numeric, 9), round(r.ch90::numeric, 9), round(r.ef90::numeric, 9),
-       round(r.t30::numeric, 9)
-FROM bench_summaries s JOIN accounts c USING (account_id)
-CROSS JOIN LATERAL (
-    SELECT max(active_users) FILTER (WHERE days = 7) AS a7, max(stickiness) FILTER (WHERE days = 7) AS st7,
-           max(adoption_rate) FILTER (WHERE days = 7) AS ad7, max(depth) FILTER (WHERE days = 7) AS de7,
-           max(champion_share) FILTER (WHERE days = 7) AS ch7,
-           max(effective_users) FILTER (WHERE days = 7) AS ef7,
-           max(active_users) FILTER (WHERE days = 30) AS a30,
-           max(stickiness) FILTER (WHERE days = 30) AS st30,
-           max(adoption_rate) FILTER (WHERE days = 30) AS ad30, max(depth) FILTER (WHERE days = 30) AS de30,
-           max(champion_share) FILTER (WHERE days = 30) AS ch30,
-           max(effective_users) FILTER (WHERE days = 30) AS ef30,
-           max(active_users) FILTER (WHERE days = 90) AS a90,
-           max(stickiness) FILTER (WHERE days = 90) AS st90,
-           max(adoption_rate) FILTER (WHERE days = 90) AS ad90, max(depth) FILTER (WHERE days = 90) AS de90,
-           max(champion_share) FILTER (WHERE days = 90) AS ch90,
-           max(effective_users) FILTER (WHERE days = 90) AS ef90,
-           max(usage_trend) FILTER (WHERE days = 30) AS t30
-    FROM usage_report(s.act, '2026-06-30', '{7,30,90}', c.seats)) r$q$, 6);
-
 -- floors of the stored report: one reading of every stored summary (one
 -- accessor that detoasts it and decodes every pair once), usage_report
 -- alone over them, and PostgreSQL's share of the stored_usage_report
--- query: the same SQL (the join, one row of usage_report's three made per
--- account by the FILTER aggregates, the rounding) over every result of the
--- extension computed before, bench_report_parts (made in report.sql), each
--- account's usage_report rows an array unnested where the call was
+-- query (below): the same SQL (the join, one row of usage_report's three
+-- made per account by the FILTER aggregates, the rounding) over every
+-- result of the extension computed before, bench_report_parts (made in
+-- report.sql), each account's usage_report rows an array unnested where the
+-- call was
 DELETE FROM bq WHERE metric LIKE 'report floor:%' OR metric = 'stored usage_report';
 INSERT INTO bq VALUES
 ('report floor: one reading of each stored summary', 'read_once', 'floor', $q$
 SELECT account_id, depth(act, '2026-06-30', 90) FROM bench_summaries$q$, 1),
 ('stored usage_report', 'usage_report', 'usage_report alone', $q$
 SELECT s.account_id, r.* FROM bench_summaries s JOIN accounts c USING (account_id),
-       usage_report(s.act, '2026-06-30', '{7,30,90}', c.seats) r$q$, 1),
-('report floor: its SQL over the extension''s results computed before', 'shape', 'floor', $q$
-SELECT s.account_id, s.user_count, s.first_day, s.last_day,
+       usage_report(s.act, '2026-06-30', '{7,30,90}', c.seats) r$q$, 1);
+
+-- the same report from the stored per-account (all-history) summaries
+-- through usage_report: one call per account for the three windows; and
+-- the floor of its SQL, the same query over the results computed before
+INSERT INTO bq
+SELECT q.metric, q.name, q.source, format(t.sql, q.cols, q.tab, q.reports), q.ord
+FROM (VALUES ($q$
+SELECT s.account_id, %1$s,
        r.a7, round(r.st7::numeric, 9), round(r.ad7::numeric, 9), round(r.de7::numeric, 9),
        round(r.ch7::numeric, 9), round(r.ef7::numeric, 9), r.a30, round(r.st30::numeric, 9),
        round(r.ad30::numeric, 9), round(r.de30::numeric, 9), round(r.ch30::numeric, 9),
        round(r.ef30::numeric, 9), r.a90, round(r.st90::numeric, 9), round(r.ad90::numeric, 9),
        round(r.de90::numeric, 9), round(r.ch90::numeric, 9), round(r.ef90::numeric, 9),
        round(r.t30::numeric, 9)
-FROM bench_report_parts s JOIN accounts c USING (account_id)
+FROM %2$s s JOIN accounts c USING (account_id)
 CROSS JOIN LATERAL (
     SELECT max(active_users) FILTER (WHERE days = 7) AS a7, max(stickiness) FILTER (WHERE days = 7) AS st7,
            max(adoption_rate) FILTER (WHERE days = 7) AS ad7, max(depth) FILTER (WHERE days = 7) AS de7,
@@ -199,4 +176,10 @@ CROSS JOIN LATERAL (
            max(champion_share) FILTER (WHERE days = 90) AS ch90,
            max(effective_users) FILTER (WHERE days = 90) AS ef90,
            max(usage_trend) FILTER (WHERE days = 30) AS t30
-    FROM unnest(s.rows)) r$q$, 1);
+    FROM %3$s) r$q$)) t(sql),
+     (VALUES ('per-account report', 'stored_usage_report', 'extension, stored summaries, usage_report',
+              $c$user_count(s.act, as_of => '2026-06-30'), first_day(s.act), last_day(s.act)$c$,
+              'bench_summaries', $c$usage_report(s.act, '2026-06-30', '{7,30,90}', c.seats)$c$, 6),
+             ('report floor: its SQL over the extension''s results computed before', 'shape', 'floor',
+              's.user_count, s.first_day, s.last_day', 'bench_report_parts', 'unnest(s.rows)', 1))
+     q(metric, name, source, cols, tab, reports, ord);
