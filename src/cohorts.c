@@ -50,9 +50,8 @@ typedef struct PeriodSpec
 	int32	   *bounds;			/* NULL, or bounds[k] = period_start(p0 + k), k = 0 .. nbounds */
 	int64		p0;
 	uint32		nbounds;
-	/* NULL, or day_bit[d - bits_from] = the period of day d less bits_cut */
+	/* NULL, or day_bit[d - bits_from] = the period of day d less the first's */
 	uint8	   *day_bit;
-	int64		bits_cut;
 	int32		bits_from;
 	int32		bits_to;		/* the last day of the table */
 } PeriodSpec;
@@ -248,15 +247,15 @@ typedef struct PeriodScratch
 } PeriodScratch;
 
 /*
- * The table of day_bit for periods cut to last (at most 64), made at the
- * first user: each day's period is then one load, not a search.
+ * The table of day_bit for periods cut to last (at most 64; the same for
+ * every user of a call), made at the first user: each day's period is then
+ * one load, not a search.
  */
 static void
 day_bit_table(PeriodSpec *ps, int64 cut, int64 last)
 {
 	int64		k;
 
-	ps->bits_cut = cut;
 	ps->bits_from = period_start(ps, cut);
 	ps->bits_to = period_start(ps, last + 1) - 1;
 	ps->day_bit = palloc((Size) Max(ps->bits_to - ps->bits_from + 1, 1));
@@ -283,8 +282,9 @@ cursor_user_period_bits(ActivityCursor *c, PeriodSpec *ps, int32 feature, int64 
 	int32		first = PG_INT32_MAX;
 	uint32		n = 0;
 
-	if (ps->day_bit == NULL || ps->bits_cut != cut)
+	if (ps->day_bit == NULL)
 		day_bit_table(ps, cut, last);
+	Assert(ps->bits_from == period_start(ps, cut) && ps->bits_to == period_start(ps, last + 1) - 1);
 	while (cursor_next_pair(c))
 	{
 		const int32 *days = c->days;
@@ -299,8 +299,13 @@ cursor_user_period_bits(ActivityCursor *c, PeriodSpec *ps, int32 feature, int64 
 		for (; i < c->ndays && days[i] <= ps->bits_to; i++)
 			bits |= UINT64CONST(1) << ps->day_bit[days[i] - ps->bits_from];
 	}
-	if (first < PG_INT32_MAX && period_of(ps, first) <= last)
-		out[n++] = period_of(ps, first);
+	if (first < PG_INT32_MAX)
+	{
+		int64		p = period_of(ps, first);
+
+		if (p <= last)
+			out[n++] = p;
+	}
 	while (bits != 0)
 	{
 		out[n++] = cut + pg_rightmost_one_pos64(bits);

@@ -230,53 +230,28 @@ keep_unpacked(UnpackCache *cache, uint64 key, const struct varlena *src, Size si
 	return e;
 }
 
-ActivityUnpacked *
-activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno, struct varlena **flat)
+/* what a call site's tables say of a value */
+typedef enum UnpackLookup
 {
-	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(argno);
-	const struct varlena *src;
-	TimestampTz statement = 0;
-	UnpackCache *cache;
-	Size		size;
-	uint64		key;
+	UNPACK_NEW,					/* not seen before (now remembered), or not kept */
+	UNPACK_AGAIN,				/* seen once before: to be unpacked */
+	UNPACK_FOUND				/* unpacked before: *found */
+} UnpackLookup;
+
+static UnpackLookup
+lookup(UnpackCache *cache, uint64 key, const struct varlena *src, Size size,
+	   TimestampTz statement, UnpackEntry **found)
+{
 	uint32		b,
 				i;
 
-	*flat = NULL;
-	if (fcinfo->flinfo == NULL || fcinfo->flinfo->fn_mcxt == NULL)
-	{
-		*flat = activity_detoast_arg(fcinfo, argno);
-		return NULL;
-	}
-	/*
-	 * A value is known by the bytes it is passed as, so that a value seen
-	 * before is neither fetched nor decompressed again: in line, compressed
-	 * or not, its own bytes; stored out of line, its TOAST pointer, which
-	 * names one value only while the statement runs (its snapshot keeps the
-	 * value from being vacuumed away and the pointer reused).  Any other
-	 * form, by its bytes once detoasted.
-	 */
-	if (VARATT_IS_EXTERNAL_ONDISK(raw))
-	{
-		src = raw;
-		statement = GetCurrentStatementStartTimestamp();
-	}
-	else if (VARATT_IS_EXTERNAL(raw))
-		src = *flat = activity_detoast_arg(fcinfo, argno);
-	else
-		src = raw;
-	size = VARSIZE_ANY(src);
-	cache = cache_of(fcinfo);
-	key = value_key(src, size);
-	if (statement != 0)
-		key = hash_combine64(key, (uint64) statement) | 1;
 	if (cache->seen == NULL)
 	{
 		/* the tables are made at the second call: a single call costs a hash */
 		if (cache->first == 0)
 		{
 			cache->first = key;
-			goto not_kept;
+			return UNPACK_NEW;
 		}
 		cache->seen = MemoryContextAllocZero(cache->cxt, sizeof(uint64) * UNPACK_SLOTS);
 		cache->entry = MemoryContextAllocZero(cache->cxt, sizeof(UnpackEntry *) * UNPACK_SLOTS);
@@ -291,32 +266,66 @@ activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno, struct varlena **fl
 		{
 			if (VARSIZE_ANY(e->value) != size || memcmp(e->value, src, size) != 0 ||
 				e->statement != statement)
-				goto not_kept;	/* another value with the same key */
+				return UNPACK_NEW;	/* another value with the same key */
 			dlist_move_head(&cache->lru, &e->lru);
-			return e->unpacked;
+			*found = e;
+			return UNPACK_FOUND;
 		}
 	}
 	if (cache->seen[b] != key && cache->seen[b + 1] != key)
 	{
 		/* seen for the first time: remember its key */
 		cache->seen[slot_for(key, cache->seen[b] == 0, cache->seen[b + 1] == 0)] = key;
-		goto not_kept;
+		return UNPACK_NEW;
 	}
 	cache->seen[cache->seen[b] == key ? b : b + 1] = 0;
-	/* seen again: unpack it, unless it is too large */
+	return UNPACK_AGAIN;
+}
+
+ActivityUnpacked *
+activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno, struct varlena **flat)
+{
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(argno);
+	const struct varlena *src = raw;
+	TimestampTz statement = 0;
+	UnpackLookup found = UNPACK_NEW;
+	UnpackEntry *e = NULL;
+	Size		size;
+	uint64		key;
+
+	*flat = NULL;
+	if (fcinfo->flinfo != NULL && fcinfo->flinfo->fn_mcxt != NULL)
+	{
+		/*
+		 * A value is known by the bytes it is passed as, so that a value
+		 * seen before is neither fetched nor decompressed again: in line,
+		 * compressed or not, its own bytes; stored out of line, its TOAST
+		 * pointer, which names one value only while the statement runs (its
+		 * snapshot keeps the value from being vacuumed away and the pointer
+		 * reused).  Any other form, by its bytes once detoasted.
+		 */
+		if (VARATT_IS_EXTERNAL_ONDISK(raw))
+			statement = GetCurrentStatementStartTimestamp();
+		else if (VARATT_IS_EXTERNAL(raw))
+			src = *flat = activity_detoast_arg(fcinfo, argno);
+		size = VARSIZE_ANY(src);
+		key = value_key(src, size);
+		if (statement != 0)
+			key = hash_combine64(key, (uint64) statement) | 1;
+		found = lookup(cache_of(fcinfo), key, src, size, statement, &e);
+		if (found == UNPACK_FOUND)
+			return e->unpacked;
+	}
 	if (*flat == NULL)
 		*flat = activity_detoast_arg(fcinfo, argno);
+	if (found == UNPACK_AGAIN)
 	{
+		/* seen again: unpack it, unless it is too large */
 		ActivityView v;
 
 		activity_view_init(&v, *flat);
-		if (v.ntriples > UNPACK_MAX_TRIPLES)
-			return NULL;
+		if (v.ntriples <= UNPACK_MAX_TRIPLES)
+			return keep_unpacked(cache_of(fcinfo), key, src, size, *flat, statement)->unpacked;
 	}
-	return keep_unpacked(cache, key, src, size, *flat, statement)->unpacked;
-
-not_kept:
-	if (*flat == NULL)
-		*flat = activity_detoast_arg(fcinfo, argno);
 	return NULL;
 }
