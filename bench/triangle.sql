@@ -18,6 +18,9 @@
 --   product    one activity_agg over all the events, then the accessor
 --   daily      the same from bench_daily rolled up per account
 --   stored     the same from stored per-account summaries (bench_summaries)
+--   stored_product  the same from one stored product-wide summary
+--              (bench_product, the rollup of bench_summaries, stored
+--              uncompressed as doc/refresh.sql's adoption_history_product)
 -- Rates are rounded to 9 decimals; all rows are checked equal before
 -- anything is timed.
 \ir session.sql
@@ -25,6 +28,11 @@
 \ir compare.sql
 
 \ir summaries.sql
+DROP TABLE IF EXISTS bench_product;
+CREATE TABLE bench_product (act activity);
+ALTER TABLE bench_product ALTER COLUMN act SET STORAGE EXTERNAL;
+INSERT INTO bench_product SELECT rollup(act) FROM bench_summaries;
+ANALYZE bench_product;
 
 DELETE FROM bq WHERE metric IN ('retention triangle', 'lifecycle');
 INSERT INTO bq VALUES
@@ -85,7 +93,8 @@ GROUP BY 1$q$)) m(metric, template),
      '(SELECT activity_agg(user_id, occurred_at, feature) AS act FROM events)', 4),
     ('daily', 'extension, daily rollup',
      '(SELECT account_id, rollup(act) AS act FROM bench_daily GROUP BY 1)', 5),
-    ('stored', 'extension, stored summaries', 'bench_summaries', 6)) v(name, source, src, ord);
+    ('stored', 'extension, stored summaries', 'bench_summaries', 6),
+    ('stored_product', 'extension, stored product-wide summary', 'bench_product', 7)) v(name, source, src, ord);
 
 -- Floors of the stored queries, timed alternately with them: one reading
 -- of every stored summary (depth over 90 days), and PostgreSQL's share of
@@ -138,7 +147,7 @@ SELECT pg_temp.record('retention triangle'), pg_temp.record('lifecycle') \gset
 SELECT metric, name AS query, round(median::numeric, 4) AS seconds,
        round((median / (SELECT median FROM bm WHERE name = 'read_once'))::numeric, 2) AS times_one_reading
 FROM bm WHERE name IN ('read_once', 'triangle_sql', 'lifecycle_sql')
-   OR (name = 'stored' AND metric IN ('retention triangle', 'lifecycle'))
+   OR (name IN ('stored', 'stored_product') AND metric IN ('retention triangle', 'lifecycle'))
 ORDER BY CASE WHEN name = 'read_once' THEN 0 WHEN metric = 'retention triangle' OR name = 'triangle_sql' THEN 1 ELSE 2 END,
          median DESC;
 SELECT count(*) AS figures FROM (

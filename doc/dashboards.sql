@@ -355,3 +355,45 @@ JOIN accounts a USING (account_id)
 CROSS JOIN LATERAL features(h.act, p.as_of, p.days, a.seats) f
 WHERE f.active_users > 0
 ORDER BY a.account_id, f.feature;
+
+
+-- ---------------------------------------------------------------------------
+-- Over the product-wide all-history row adoption_history_product(act) of
+-- doc/refresh.sql (section 3): one summary of every account's history, read
+-- once, with no sum over accounts.  The same rows as the queries above
+-- where users belong to one account; a user of several accounts counts
+-- once here, once per account there.
+-- ---------------------------------------------------------------------------
+
+
+-- name: feature_retention_product
+-- params: $1 as_of date, $2 checkpoints integer[] (e.g. '{1,7,30,60,90}'), $3 width integer (1: N-day retention, 30: monthly brackets, NULL: unbounded)
+--
+-- feature_retention (above) from the product-wide row.
+WITH p AS (
+    SELECT $1::date AS as_of, $2::integer[] AS checkpoints, $3::integer AS width)
+SELECT f.feature                                                AS feature,
+       f.day                                                    AS checkpoint_day,
+       f.cohort_users::bigint                                   AS cohort_users,
+       f.eligible_users::bigint                                 AS eligible_users,
+       f.retained_users::bigint                                 AS retained_users,
+       f.retained_users::float8 / nullif(f.eligible_users, 0)::float8 AS rate
+FROM adoption_history_product h CROSS JOIN p
+CROSS JOIN LATERAL feature_retention(h.act, p.checkpoints, p.width, p.as_of) f
+ORDER BY f.feature, f.day;
+
+
+-- name: retention_triangle_product
+-- params: $1 as_of date, $2 months integer (how many monthly cohorts, e.g. 12)
+--
+-- retention_triangle (above) from the product-wide row.
+WITH p AS (
+    SELECT $1::date AS as_of, $2::integer AS months)
+SELECT c.cohort                                                 AS cohort,
+       c.period                                                 AS period,
+       c.cohort_users::bigint                                   AS cohort_users,
+       c.retained_users::bigint                                 AS retained_users,
+       c.retained_users::float8 / nullif(c.cohort_users, 0)::float8 AS rate
+FROM adoption_history_product h CROSS JOIN p
+CROSS JOIN LATERAL cohort_retention(h.act, 'month', p.months, p.as_of) c
+ORDER BY c.cohort, c.period;

@@ -6,8 +6,9 @@ them against plain SQL over the raw events.
 
 The database must hold the extension, accounts, users and events, and the
 per-day and all-history summaries of doc/refresh.sql (test/scripts/dashboards.sh
-prepares it); the *_history queries, over the all-history table, must give
-the rows of their per-day counterparts, and account_report (usage_report
+prepares it); the *_history queries, over the all-history table, and the
+*_product ones, over the product-wide row, must give the rows of their
+per-day counterparts, and account_report (usage_report
 per account and window) those of its own plain-SQL oracle.  For
 every query and every parameter set below it
 
@@ -295,9 +296,11 @@ def health(signals, model):
 
 def oracle(cur, name, params):
     """(columns, rows, key columns) of the independent computation."""
-    if name.endswith("_history"):
-        # the same dashboard over the all-history table: the same rows
-        return oracle(cur, name[: -len("_history")], params)
+    for suffix in ("_history", "_product"):
+        if name.endswith(suffix):
+            # the same dashboard over the all-history table or the
+            # product-wide row: the same rows (users belong to one account)
+            return oracle(cur, name[: -len(suffix)], params)
     if name == "account_report":
         cur.execute(ORACLE_REPORT, params)
         return [d.name for d in cur.description], cur.fetchall(), ["account_id", "days"]
@@ -371,6 +374,9 @@ CASES = {
 # every dashboard again over the all-history table (doc/refresh.sql, section 3)
 for _n in ("account_health", "feature_retention", "retention_triangle", "feature_penetration"):
     CASES[_n + "_history"] = CASES[_n]
+# and the product-wide ones over adoption_history_product
+for _n in ("feature_retention", "retention_triangle"):
+    CASES[_n + "_product"] = CASES[_n]
 
 # the parameter types the server must infer for $1, $2, ...
 PARAM_TYPES = {
@@ -383,6 +389,8 @@ PARAM_TYPES = {
 }
 for _n in ("account_health", "feature_retention", "retention_triangle", "feature_penetration"):
     PARAM_TYPES[_n + "_history"] = PARAM_TYPES[_n]
+for _n in ("feature_retention", "retention_triangle"):
+    PARAM_TYPES[_n + "_product"] = PARAM_TYPES[_n]
 
 
 def main():

@@ -25,6 +25,8 @@
 #      refreshes run, each held open for a while before it commits; no read
 #      fails, every read sees a committed state, and the reads made while a
 #      refresh was open see the state before it (they were not blocked);
+#   (adoption_history_product, the product-wide row, is checked against the
+#   summary of every event at each step, and is in the digest of d);
 #   e. pg_cron runs the refresh (test/scripts/lib/cron.bash: pg_cron preloaded, jobs
 #      in background workers, as test/run starts its cluster).
 # Exits non-zero on any mismatch.
@@ -57,7 +59,8 @@ createdb "$db"
 "${psql[@]}" -c 'CREATE INDEX ON events (occurred_at)' -c 'CREATE INDEX ON events (account_id)' -c 'VACUUM ANALYZE'
 PGOPTIONS='-c TimeZone=Asia/Kolkata' "${psql[@]}" -f doc/refresh.sql >/dev/null
 
-# the oracle: a full rebuild; and what differs from it
+# the oracle: a full rebuild; and what differs from it (adoption_history
+# row by row; adoption_history_product, the product-wide row: 0 or 1)
 "${psql[@]}" <<'SQL'
 CREATE VIEW direct_history AS
 SELECT e.account_id,
@@ -73,12 +76,20 @@ LANGUAGE sql SET TimeZone = 'UTC' AS $$
 $$;
 CREATE FUNCTION history_mismatches() RETURNS bigint
 LANGUAGE sql AS $$ SELECT count(*) FROM history_mismatched() $$;
+CREATE FUNCTION product_mismatch() RETURNS bigint
+LANGUAGE sql SET TimeZone = 'UTC' AS $$
+    SELECT count(*)
+    FROM (SELECT activity_agg(user_id, occurred_at, feature)::text AS act FROM events) d
+    FULL JOIN (SELECT act::text AS act FROM adoption_history_product) p ON true
+    WHERE d.act IS DISTINCT FROM p.act
+$$;
 -- what a dashboard reads: every row (a digest), and the report over it
 CREATE VIEW history_digest AS
 SELECT md5(string_agg(h.account_id || ':' || h.act::text || ':' || coalesce(h.team_act::text, '-'), ','
                       ORDER BY h.account_id))
        || ' ' || (SELECT coalesce(sum(r.active_users), 0) FROM adoption_history x,
-                         usage_report(x.act, '2026-06-30', '{7,30}') r) AS digest
+                         usage_report(x.act, '2026-06-30', '{7,30}') r)
+       || ' ' || coalesce((SELECT md5(act::text) FROM adoption_history_product), '-') AS digest
 FROM adoption_history h;
 SQL
 
@@ -92,6 +103,8 @@ SET client_min_messages = notice;
 -- ---------------------------------------------------------------------
 SELECT pg_temp.expect_positive('a: accounts in adoption_history', (SELECT count(*) FROM adoption_history));
 SELECT pg_temp.expect('a: rows differing from a full rebuild after the first fill', history_mismatches(), 0);
+SELECT pg_temp.expect('a: product-wide row differing from a full rebuild', product_mismatch(), 0);
+SELECT pg_temp.expect('a: product-wide rows', (SELECT count(*) FROM adoption_history_product), 1);
 
 -- ---------------------------------------------------------------------
 -- b. new and late events
@@ -116,6 +129,7 @@ INSERT INTO events (account_id, user_id, feature, occurred_at)
 SELECT u.account_id, u.user_id, 'late_feature', timestamptz '2026-05-10 08:00+00'
 FROM users u WHERE u.user_id % 10 = 4;
 SELECT pg_temp.expect_positive('b: stale rows before the refresh', history_mismatches());
+SELECT pg_temp.expect('b: stale product-wide row before the refresh', product_mismatch(), 1);
 
 CREATE TEMP TABLE run1 AS SELECT * FROM adoption_refresh_history('2026-06-28');
 SELECT pg_temp.expect_positive('b: rows changed by the union of 2026-06-28 on', (SELECT unioned FROM run1));
@@ -125,21 +139,27 @@ SELECT pg_temp.expect('b: the new account has its row', (SELECT count(*) FROM ad
 SELECT pg_temp.expect('b: rows differing after the union, not accounts of late events',
     (SELECT count(*) FROM history_mismatched() m(a) WHERE a NOT IN (SELECT account_id FROM late_accounts)), 0);
 SELECT pg_temp.expect('b: accounts of late events differing', history_mismatches(), (SELECT count(*) FROM late_accounts));
+SELECT pg_temp.expect('b: product-wide row still lacking the late events', product_mismatch(), 1);
 
 CREATE TEMP TABLE run2 AS SELECT * FROM adoption_refresh_history('2026-05-01');
 SELECT pg_temp.expect('b: rows differing after the union from 2026-05-01', history_mismatches(), 0);
+SELECT pg_temp.expect('b: product-wide row differing after it', product_mismatch(), 0);
 SELECT pg_temp.expect('b: rows changed by it (the late events'' accounts)', (SELECT unioned FROM run2),
                       (SELECT count(*) FROM late_accounts));
 
 -- idempotent: again, and over days already included
 CREATE TEMP TABLE before AS SELECT account_id, act::text AS act, team_act::text AS team_act, xmin::text AS x FROM adoption_history;
+CREATE TEMP TABLE before_product AS SELECT xmin::text AS x FROM adoption_history_product;
 SELECT pg_temp.expect('b: run again, rows changed', unioned + rebuilt + deleted, 0) FROM adoption_refresh_history('2026-05-01');
 SELECT pg_temp.expect('b: run from 2026-06-28 again, rows changed', unioned + rebuilt + deleted, 0) FROM adoption_refresh_history('2026-06-28');
 SELECT pg_temp.expect('b: run over all days, rows changed', unioned + rebuilt + deleted, 0) FROM adoption_refresh_history('-infinity');
 SELECT pg_temp.expect('b: default run (no events in the last 3 days), rows changed', unioned + rebuilt + deleted, 0) FROM adoption_refresh_history();
 SELECT pg_temp.expect('b: rows rewritten by the runs that changed nothing',
     (SELECT count(*) FROM adoption_history h JOIN before b USING (account_id) WHERE h.xmin::text <> b.x), 0);
+SELECT pg_temp.expect('b: product-wide row rewritten by them',
+    (SELECT count(*) FROM adoption_history_product p, before_product b WHERE p.xmin::text <> b.x), 0);
 SELECT pg_temp.expect('b: rows differing after the repeated runs', history_mismatches(), 0);
+SELECT pg_temp.expect('b: product-wide row differing after them', product_mismatch(), 0);
 
 -- ---------------------------------------------------------------------
 -- c. deleted and corrected events
@@ -183,6 +203,7 @@ SELECT pg_temp.expect('c: touched accounts = the changed ones',
   + (SELECT count(*) FROM (SELECT account_id FROM changed
                            EXCEPT SELECT account_id FROM adoption_history_touched) x), 0);
 SELECT pg_temp.expect('c: stale rows = the changed accounts', history_mismatches(), 5);
+SELECT pg_temp.expect('c: stale product-wide row', product_mismatch(), 1);
 
 CREATE TEMP TABLE run3 AS SELECT * FROM adoption_refresh_history('2026-06-28');
 SELECT pg_temp.expect('c: accounts re-summarised', (SELECT rebuilt FROM run3), 5);
@@ -190,6 +211,7 @@ SELECT pg_temp.expect('c: rows deleted (the emptied account)', (SELECT deleted F
 SELECT pg_temp.expect('c: rows changed by the union', (SELECT unioned FROM run3), 0);
 SELECT pg_temp.expect('c: touched accounts left', (SELECT count(*) FROM adoption_history_touched), 0);
 SELECT pg_temp.expect('c: rows differing after the refresh', history_mismatches(), 0);
+SELECT pg_temp.expect('c: product-wide row differing after the refresh', product_mismatch(), 0);
 SELECT pg_temp.expect('c: rows other than the changed accounts'' rewritten',
     (SELECT count(*) FROM adoption_history h JOIN before b USING (account_id)
      WHERE h.xmin::text <> b.x AND h.account_id NOT IN (SELECT account_id FROM changed)), 0);
@@ -263,6 +285,7 @@ SELECT pg_temp.expect_positive(format('d: reads while refresh %s was open', s.n)
                                          AND r.digest <> p.digest), 0)
 FROM states s JOIN states p ON p.n = s.n - 1 ORDER BY s.n;
 SELECT pg_temp.expect('d: rows differing after the concurrent refreshes', history_mismatches(), 0);
+SELECT pg_temp.expect('d: product-wide row differing after them', product_mismatch(), 0);
 SQL
 
 # ---------------------------------------------------------------------
@@ -281,7 +304,7 @@ if ! cron_run_once "$job" "$db" "SELECT * FROM adoption_refresh_history('2026-06
     echo "FAIL: no succeeded run of the job within $WAIT s"
     exit 1
 fi
-n="$("${psql[@]}" -c 'SELECT history_mismatches()')"
+n="$("${psql[@]}" -c 'SELECT history_mismatches() + product_mismatch()')"
 [[ "$n" == 0 ]] || { echo "FAIL: $n rows differ from a full rebuild after the pg_cron run"; exit 1; }
 echo "after the pg_cron run: adoption_history equals a full rebuild"
 echo "all-history refresh: ok"
