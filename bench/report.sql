@@ -22,8 +22,9 @@
 --              the same, the windows' figures from one usage_report call
 --              per account
 -- and, alternated with them, the floor of the stored report (one accessor
--- reading each stored summary once: depth over 90 days), usage_report
--- alone over the stored summaries, and the floor of the report's SQL
+-- reading each stored summary once: depth over 90 days), the report in the
+-- form of doc/dashboards.sql's account_report over the stored summaries
+-- (one row per account and window), and the floor of the report's SQL
 -- (shape: the stored_usage_report query over the extension's results
 -- computed before).
 -- Floats are rounded to 9 decimals on every side; all rows are checked equal
@@ -64,12 +65,12 @@ SELECT pg_temp.record('per-account report') \gset
 \echo 'the stored report against one reading of each stored summary (alternated with the above)'
 SELECT name AS query, round(median::numeric, 3) AS seconds,
        round((median / (SELECT median FROM bm WHERE name = 'read_once'))::numeric, 2) AS times_one_reading
-FROM bm WHERE name IN ('read_once', 'usage_report', 'shape', 'stored', 'stored_usage_report')
+FROM bm WHERE name IN ('read_once', 'account_report', 'shape', 'stored', 'stored_usage_report')
 ORDER BY median;
 SELECT pg_temp.figure('stored report via usage_report / one reading of each stored summary',
-                      format('%s (less the floor of its SQL: %s; usage_report alone: %s)',
+                      format('%s (less the floor of its SQL: %s; as doc/dashboards.sql''s account_report, one row per account and window: %s)',
                              round((r.median / o.median)::numeric, 2),
                              round(((r.median - f.median) / o.median)::numeric, 2),
                              round((u.median / o.median)::numeric, 2)))
 FROM bm r, bm o, bm f, bm u
-WHERE r.name = 'stored_usage_report' AND o.name = 'read_once' AND f.name = 'shape' AND u.name = 'usage_report' \gset
+WHERE r.name = 'stored_usage_report' AND o.name = 'read_once' AND f.name = 'shape' AND u.name = 'account_report' \gset

@@ -131,8 +131,10 @@ FROM (VALUES
 
 
 -- floors of the stored report: one reading of every stored summary (one
--- accessor that detoasts it and decodes every pair once), usage_report
--- alone over them, and PostgreSQL's share of the stored_usage_report
+-- accessor that detoasts it and decodes every pair once); the report as
+-- doc/dashboards.sql's account_report gives it (usage_report's rows, one
+-- per account and window, with the account's segment and seats, ordered),
+-- and PostgreSQL's share of the stored_usage_report
 -- query (below): the same SQL (the join, one row of usage_report's three
 -- made per account by the FILTER aggregates, the rounding) over every
 -- result of the extension computed before, bench_report_parts (made in
@@ -142,9 +144,13 @@ DELETE FROM bq WHERE metric LIKE 'report floor:%' OR metric = 'stored usage_repo
 INSERT INTO bq VALUES
 ('report floor: one reading of each stored summary', 'read_once', 'floor', $q$
 SELECT account_id, depth(act, '2026-06-30', 90) FROM bench_summaries$q$, 1),
-('stored usage_report', 'usage_report', 'usage_report alone', $q$
-SELECT s.account_id, r.* FROM bench_summaries s JOIN accounts c USING (account_id),
-       usage_report(s.act, '2026-06-30', '{7,30,90}', c.seats) r$q$, 1);
+('stored usage_report', 'account_report', 'doc/dashboards.sql''s account_report', $q$
+SELECT h.account_id::bigint AS account_id, a.segment::text AS segment, a.seats::bigint AS seats,
+       r.days, r.active_users, r.stickiness AS dau_mau, r.adoption_rate, r.depth, r.champion_share,
+       r.effective_users, r.usage_trend
+FROM bench_summaries h JOIN accounts a USING (account_id)
+CROSS JOIN LATERAL usage_report(h.act, '2026-06-30', '{7,30,90}', a.seats) r
+ORDER BY h.account_id, r.days$q$, 1);
 
 -- the same report from the stored per-account (all-history) summaries
 -- through usage_report: one call per account for the three windows; and

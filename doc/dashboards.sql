@@ -5,8 +5,9 @@
 -- adoption_daily(account_id, day, act, team_act) (or the materialized view
 -- adoption_daily_mv: same columns, replace the name); the last ones
 -- (account_report and the *_history queries) its all-history table
--- adoption_history(account_id, act, team_act), one row per account; all
--- read your
+-- adoption_history(account_id, act, team_act), one row per account, and
+-- the *_product queries its product-wide row adoption_history_product(act);
+-- all read your
 --
 --   accounts(account_id, seats int, segment text)
 --   users(user_id, account_id, department text)

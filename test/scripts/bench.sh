@@ -6,7 +6,7 @@
 # provides a throw-away one): the extension, ADOPTION_BENCH_EVENTS generated
 # events (default 30000, seed 1), then bench/core.sql, retention.sql,
 # report.sql, triangle.sql, funnel.sql, reshape.sql, parallel.sql, health.sql (10,000 rows),
-# memory.sql and summary.sql with one repetition each.  Each script raises
+# refresh.sql, memory.sql and summary.sql with one repetition each.  Each script raises
 # an error when a formulation disagrees with plain SQL (or the parallel plan
 # with the serial one).  The session TimeZone is not UTC, so the plain SQL's
 # day, week and month boundaries are checked against the extension's in a
@@ -36,9 +36,10 @@ export PGTZ=Asia/Kolkata
 "${psql[@]}" -v reps=1 -f bench/reshape.sql
 "${psql[@]}" -v reps=1 -f bench/parallel.sql
 "${psql[@]}" -v reps=1 -v rows=10000 -f bench/health.sql
+"${psql[@]}" -v reps=1 -f bench/refresh.sql
 "${psql[@]}" -f bench/memory.sql
 "${psql[@]}" -f bench/summary.sql
 
 # every comparison recorded its rows
-"${psql[@]}" -At -c "SELECT count(*) FROM bench_results" | grep -qx 36
+"${psql[@]}" -At -c "SELECT count(*) FROM bench_results" | grep -qx 38
 echo "bench scripts: every comparison agreed"
