@@ -18,7 +18,7 @@
 
 \ir compare.sql
 
-DROP TABLE IF EXISTS bench_summaries;
+DROP TABLE IF EXISTS bench_summaries, bench_product;
 CREATE TABLE bench_summaries AS
 SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
 FROM events GROUP BY account_id;

@@ -19,8 +19,7 @@
 --   daily      the same from bench_daily rolled up per account
 --   stored     the same from stored per-account summaries (bench_summaries)
 --   stored_product  the same from one stored product-wide summary
---              (bench_product, the rollup of bench_summaries, stored
---              uncompressed as doc/refresh.sql's adoption_history_product)
+--              (bench_product, see summaries.sql)
 -- Rates are rounded to 9 decimals; all rows are checked equal before
 -- anything is timed.
 \ir session.sql
@@ -28,11 +27,6 @@
 \ir compare.sql
 
 \ir summaries.sql
-DROP TABLE IF EXISTS bench_product;
-CREATE TABLE bench_product (act activity);
-ALTER TABLE bench_product ALTER COLUMN act SET STORAGE EXTERNAL;
-INSERT INTO bench_product SELECT rollup(act) FROM bench_summaries;
-ANALYZE bench_product;
 
 DELETE FROM bq WHERE metric IN ('retention triangle', 'lifecycle');
 INSERT INTO bq VALUES

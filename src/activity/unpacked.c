@@ -289,6 +289,7 @@ activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno, struct varlena **fl
 	const struct varlena *src = raw;
 	TimestampTz statement = 0;
 	UnpackLookup found = UNPACK_NEW;
+	UnpackCache *cache = NULL;
 	UnpackEntry *e = NULL;
 	Size		size;
 	uint64		key;
@@ -312,7 +313,8 @@ activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno, struct varlena **fl
 		key = value_key(src, size);
 		if (statement != 0)
 			key = hash_combine64(key, (uint64) statement) | 1;
-		found = lookup(cache_of(fcinfo), key, src, size, statement, &e);
+		cache = cache_of(fcinfo);
+		found = lookup(cache, key, src, size, statement, &e);
 		if (found == UNPACK_FOUND)
 			return e->unpacked;
 	}
@@ -325,7 +327,7 @@ activity_unpacked_repeat(FunctionCallInfo fcinfo, int argno, struct varlena **fl
 
 		activity_view_init(&v, *flat);
 		if (v.ntriples <= UNPACK_MAX_TRIPLES)
-			return keep_unpacked(cache_of(fcinfo), key, src, size, *flat, statement)->unpacked;
+			return keep_unpacked(cache, key, src, size, *flat, statement)->unpacked;
 	}
 	return NULL;
 }

@@ -18,7 +18,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
-#include "reader.h"
+#include "activity/reader.h"
 
 /*
  * A sorted day list, and where the last search in it ended: the calls of a
