@@ -389,27 +389,58 @@ health_score_components(const HealthModel *m, Jsonb *signals, Scored *out)
 	}
 }
 
-/* the weighted mean of the counted components; false when there is none */
+/* a + b as s + e exactly (Knuth's TwoSum) */
+static inline void
+two_sum(double a, double b, double *s, double *e)
+{
+	double		bb;
+
+	*s = a + b;
+	bb = *s - a;
+	*e = (a - (*s - bb)) + (b - bb);
+}
+
+/*
+ * The weighted mean of the counted components; false when there is none.
+ * The sums carry their rounding errors (TwoSum, and fma for each product),
+ * and the quotient is corrected by them, so that the mean is the rounded
+ * value of the exact one: components all at green give 100, all at 70
+ * give 70, whatever the weights (a plain float sum gave 100.00000000000001
+ * or 69.99999999999999, which flipped grades at their boundaries and made
+ * health_fit's AUC depend on the last bits of its fitted weights).  The
+ * result is clamped to [0, 100] against what rounding is left.
+ */
 bool
 health_weighted_score(const HealthModel *m, const Scored *s, double *total_weight,
 					  double *score)
 {
 	double		wsum = 0,
-				ssum = 0;
+				werr = 0,
+				ssum = 0,
+				serr = 0,
+				q;
 	int			i;
 
 	for (i = 0; i < m->n; i++)
 	{
 		if (s[i].present || m->missing == MISSING_ZERO)
 		{
-			wsum += m->c[i].weight;
-			ssum += m->c[i].weight * s[i].score;
+			double		w = m->c[i].weight,
+						p = w * s[i].score,
+						e;
+
+			two_sum(wsum, w, &wsum, &e);
+			werr += e;
+			two_sum(ssum, p, &ssum, &e);
+			serr += e + fma(w, s[i].score, -p);
 		}
 	}
-	*total_weight = wsum;
-	if (wsum <= 0)
+	*total_weight = wsum + werr;
+	if (*total_weight <= 0)
 		return false;
-	*score = ssum / wsum;
+	q = ssum / wsum;
+	q += ((fma(-q, wsum, ssum) + serr) - q * werr) / wsum;
+	*score = Max(0.0, Min(100.0, q));
 	return true;
 }
 
