@@ -264,3 +264,17 @@ COMMENT ON FUNCTION @extschema@.lifecycle(@extschema@.activity, text, integer, d
 -- rather than 500, so that rollups of per-day tables no longer cross the
 -- planner's JIT thresholds
 ALTER FUNCTION @extschema@.activity_combine(@extschema@.activity, @extschema@.activity) COST 10;
+
+-- feature_adoption_rate and abandonment_rate take feature by name with a
+-- default, as every accessor does (NULL: any activity); adding a default
+-- keeps the function, so views that use it are untouched
+CREATE OR REPLACE FUNCTION @extschema@.feature_adoption_rate(act @extschema@.activity, feature text DEFAULT NULL,
+                                                             as_of date DEFAULT current_date,
+                                                             days integer DEFAULT 30)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_feature_adoption_rate' LANGUAGE C STABLE PARALLEL SAFE COST 200;
+CREATE OR REPLACE FUNCTION @extschema@.abandonment_rate(act @extschema@.activity, feature text DEFAULT NULL,
+                                                        as_of date DEFAULT current_date,
+                                                        quiet_days integer DEFAULT 30)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'activity_abandonment_rate' LANGUAGE C STABLE PARALLEL SAFE COST 200;
+COMMENT ON FUNCTION @extschema@.features(@extschema@.activity, date, integer, bigint) IS
+'One row per feature used up to as_of: users up to as_of, active users in the window, adoption rate among active users, penetration of seats, first and last day';

@@ -315,7 +315,7 @@ CREATE FUNCTION @extschema@.adoption_rate(act @extschema@.activity, seats bigint
 COMMENT ON FUNCTION @extschema@.adoption_rate(@extschema@.activity, bigint, date, integer, text) IS
 'Active users in the window / seats (license utilisation; not clamped; NULL for 0 seats)';
 
-CREATE FUNCTION @extschema@.feature_adoption_rate(act @extschema@.activity, feature text,
+CREATE FUNCTION @extschema@.feature_adoption_rate(act @extschema@.activity, feature text DEFAULT NULL,
                                                   as_of date DEFAULT current_date,
                                                   days integer DEFAULT 30)
     RETURNS float8 AS 'MODULE_PATHNAME', 'activity_feature_adoption_rate' LANGUAGE C STABLE PARALLEL SAFE COST 200;
@@ -330,7 +330,7 @@ CREATE FUNCTION @extschema@.features(act @extschema@.activity, as_of date DEFAUL
     RETURNS SETOF record AS 'MODULE_PATHNAME', 'activity_features' LANGUAGE C STABLE PARALLEL SAFE COST 1000
     ROWS 20;
 COMMENT ON FUNCTION @extschema@.features(@extschema@.activity, date, integer, bigint) IS
-'One row per feature used up to as_of: users ever, active users in the window, adoption rate among active users, penetration of seats, first and last day';
+'One row per feature used up to as_of: users up to as_of, active users in the window, adoption rate among active users, penetration of seats, first and last day';
 
 CREATE FUNCTION @extschema@.depth(act @extschema@.activity, as_of date DEFAULT current_date,
                                   days integer DEFAULT 30)
@@ -439,7 +439,7 @@ CREATE FUNCTION @extschema@.dormant_users(act @extschema@.activity, as_of date D
 COMMENT ON FUNCTION @extschema@.dormant_users(@extschema@.activity, date, integer, text) IS
 'Users active before the last quiet_days days and not in them';
 
-CREATE FUNCTION @extschema@.abandonment_rate(act @extschema@.activity, feature text,
+CREATE FUNCTION @extschema@.abandonment_rate(act @extschema@.activity, feature text DEFAULT NULL,
                                              as_of date DEFAULT current_date,
                                              quiet_days integer DEFAULT 30)
     RETURNS float8 AS 'MODULE_PATHNAME', 'activity_abandonment_rate' LANGUAGE C STABLE PARALLEL SAFE COST 200;

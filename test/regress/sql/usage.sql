@@ -173,6 +173,18 @@ SELECT round(feature_adoption_rate(act, 'reports', '2026-03-10', 7)::numeric, 12
        round(feature_adoption_rate(act, 'nope', '2026-03-10', 30)::numeric, 12)   AS nope30
 FROM s;
 
+-- feature defaults to NULL (any activity), as in every accessor: the rate
+-- is then 1 when anyone is active, NULL when nobody is; abandonment_rate
+-- without feature: users with no activity at all in the quiet window /
+-- users up to as_of (A, 3 days: (03-07, 03-10] holds T4 T5, so of {1,2,3}
+-- user 1 is quiet -> 0.333333333333)
+SELECT feature_adoption_rate(act, as_of => '2026-03-10', days => 7)      AS any7,
+       feature_adoption_rate(act, as_of => '2026-03-10', days => 1)      AS any1,
+       round(abandonment_rate(act, as_of => '2026-03-10', quiet_days => 3)::numeric, 12) AS quiet3,
+       abandonment_rate(act, as_of => '2026-03-10', quiet_days => 3)
+           = abandonment_rate(act, NULL, '2026-03-10', 3)              AS same_as_null
+FROM s;
+
 -- depth = distinct (user, feature) pairs with a feature in the window /
 -- users active in the window (activity without a feature counts as active).
 --   A, 7:   (1,alerts) (2,reports) (3,alerts) = 3; T4 has no feature; 3/3 -> 1
