@@ -403,8 +403,9 @@ two_sum(double a, double b, double *s, double *e)
 /*
  * The weighted mean of the counted components; false when there is none.
  * The sums carry their rounding errors (TwoSum, and fma for each product),
- * and the quotient is corrected by them, so that the mean is the rounded
- * value of the exact one: components all at green give 100, all at 70
+ * and the quotient is corrected by them, so that the mean is the exact one
+ * rounded (in rare cases one unit in the last place off): components all
+ * at green give 100, all at 70
  * give 70, whatever the weights (a plain float sum gave 100.00000000000001
  * or 69.99999999999999, which flipped grades at their boundaries and made
  * health_fit's AUC depend on the last bits of its fitted weights).  The
