@@ -120,13 +120,24 @@ GROUP BY 1, 2$q$, 2),
 SELECT r.period_start, sum(r.new_users) AS new_users, sum(r.returning_users) AS returning_users,
        sum(r.resurrecting_users) AS resurrecting_users, sum(r.dormant_users) AS dormant_users
 FROM bench_period_parts s, unnest(s.lifecycle) r
-GROUP BY 1$q$, 3);
+GROUP BY 1$q$, 3),
+-- the floors of the queries from per-day summaries (every one rolls up
+-- bench_daily per account first): PostgreSQL's scan and hash aggregation
+-- with each per-day summary read once by an accessor (depth over a window
+-- holding every day), and PostgreSQL's own array_agg keeping each of them
+-- in its account's group, what rollup's transition does before it merges
+('periods floor: each per-day summary read once, per account', 'daily_read', 'floor', $q$
+SELECT account_id, sum(depth(act, '2026-06-30', 3650)) FROM bench_daily GROUP BY 1$q$, 4),
+('periods floor: each per-day summary kept in its account''s group (array_agg)', 'daily_keep', 'floor', $q$
+SELECT account_id, cardinality(array_agg(act)) FROM bench_daily GROUP BY 1$q$, 5);
 
 SELECT pg_temp.check_equal('retention triangle') AS checked;
 SELECT pg_temp.check_equal('lifecycle') AS checked;
 SELECT pg_temp.time_queries(ARRAY['retention triangle', 'lifecycle', 'periods floor: one reading of each stored summary',
                                   'periods floor: the triangle''s SQL over its rows computed before',
-                                  'periods floor: the lifecycle''s SQL over its rows computed before'], :reps) \gset
+                                  'periods floor: the lifecycle''s SQL over its rows computed before',
+                                  'periods floor: each per-day summary read once, per account',
+                                  'periods floor: each per-day summary kept in its account''s group (array_agg)'], :reps) \gset
 
 \echo
 \echo 'monthly retention triangle (12 cohorts) and weekly lifecycle (12 weeks), product-wide'
@@ -151,3 +162,18 @@ SELECT pg_temp.figure('stored ' || q.metric || ': s (floors: one reading, its SQ
 FROM bm q, bm o, bm f
 WHERE q.name = 'stored' AND q.metric IN ('retention triangle', 'lifecycle') AND o.name = 'read_once'
   AND f.name = CASE q.metric WHEN 'lifecycle' THEN 'lifecycle_sql' ELSE 'triangle_sql' END) x \gset
+
+\echo
+\echo 'the triangle and lifecycle from per-day summaries against their floors (alternated with the above)'
+SELECT metric, name AS query, round(median::numeric, 4) AS seconds,
+       round((median / (SELECT median FROM bm WHERE name = 'daily_read'))::numeric, 2) AS times_read_floor
+FROM bm WHERE name IN ('daily_read', 'daily_keep')
+   OR (name = 'daily' AND metric IN ('retention triangle', 'lifecycle'))
+ORDER BY median;
+SELECT count(*) AS figures FROM (
+SELECT pg_temp.figure('per-day triangle, lifecycle: s (floors: each per-day summary read once per account; kept per account by array_agg)',
+                      format('%s, %s (%s; %s)', round(t.median::numeric, 4), round(l.median::numeric, 4),
+                             round(r.median::numeric, 4), round(k.median::numeric, 4)))
+FROM bm t, bm l, bm r, bm k
+WHERE t.name = 'daily' AND t.metric = 'retention triangle' AND l.name = 'daily' AND l.metric = 'lifecycle'
+  AND r.name = 'daily_read' AND k.name = 'daily_keep') x \gset
