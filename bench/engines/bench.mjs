@@ -10,7 +10,8 @@
 // in PostgreSQL, checks that every engine (plain SQL on raw events) and every
 // timed PostgreSQL side (the extension from per-day summaries per account
 // rolled up per account, from all-history stored summaries per account, for
-// retention also from product-wide per-day summaries; PostgreSQL's own count
+// retention also from product-wide per-day summaries; the per-day summaries
+// again with 2 parallel workers, PostgreSQL's default; PostgreSQL's own count
 // for the floor) gives the same numbers, then times the queries alternated
 // over the repetitions and prints medians: one row per metric, engine and
 // PostgreSQL side, with ratio = engine seconds / PostgreSQL seconds.
@@ -120,6 +121,12 @@ const PG_SIDES = [
   { retention: PRODUCT_NAME, triangle: PRODUCT_NAME, lifecycle: PRODUCT_NAME }],
   ['postgresql, product-wide days', { retention: retentionOf(DAY) },
     { retention: 'extension, product-wide per-day summaries' }],
+  // the per-day summaries with PostgreSQL's default max_parallel_workers_per_gather
+  // (2, as DuckDB and ClickHouse have 2 threads here), the plan the planner picks
+  ['postgresql, parallel', { report: reportStored(DAILY), retention: retentionOf(DAILY), triangle: triangleOf(DAILY),
+    lifecycle: lifecycleOf(DAILY) },
+  { report: `${DAILY_NAME}, usage_report, 2 parallel workers`, retention: `${DAILY_NAME}, 2 parallel workers`,
+    triangle: `${DAILY_NAME}, 2 parallel workers`, lifecycle: `${DAILY_NAME}, 2 parallel workers` }, 'parallel'],
 ];
 
 // DuckDB: plain SQL over raw events.  occurred_at holds the wall-clock time in
@@ -322,14 +329,23 @@ GROUP BY feat, n` };
 // as text or numbers), so every timing includes handing over the result.
 // ---------------------------------------------------------------------------
 pg.types.setTypeParser(1082, (v) => v);          // dates as text
-const pgc = new pg.Client();
-await pgc.connect();
-for (const s of ["SET max_parallel_workers_per_gather = 0", "SET jit = off", "SET work_mem = '1GB'"]) {
-  await pgc.query(s);
+// two sessions: serial (the benchmark's setting), and with PostgreSQL's
+// default of 2 parallel workers per Gather
+async function pgSession(workers) {
+  const c = new pg.Client();
+  await c.connect();
+  for (const s of [`SET max_parallel_workers_per_gather = ${workers}`, 'SET jit = off', "SET work_mem = '1GB'"]) {
+    await c.query(s);
+  }
+  // libpq (psql, which made the export) honours PGTZ; node-postgres does not
+  if (process.env.PGTZ) await c.query("SELECT set_config('TimeZone', $1, false)", [process.env.PGTZ]);
+  return c;
 }
-// libpq (psql, which made the export) honours PGTZ; node-postgres does not
-if (process.env.PGTZ) await pgc.query("SELECT set_config('TimeZone', $1, false)", [process.env.PGTZ]);
+const pgc = await pgSession(0);
+const pgp = await pgSession(2);
 const runPg = async (sql) => (await pgc.query({ text: sql, rowMode: 'array' })).rows;
+const runPgParallel = async (sql) => (await pgp.query({ text: sql, rowMode: 'array' })).rows;
+const pgRun = (mode) => (mode === 'parallel' ? runPgParallel : runPg);
 
 const duck = await (await DuckDBInstance.create(':memory:')).connect();
 const runDuck = async (sql) => (await duck.runAndReadAll(sql)).getRowsJson();
@@ -362,7 +378,7 @@ const counts = {
   clickhouse: (await runCh('SELECT count() FROM events'))[0][0],
 };
 const [[pgTz]] = await runPg('SHOW TimeZone');
-console.log(`PostgreSQL: ${pgVersion.split(',')[0]}, serial (max_parallel_workers_per_gather = 0), TimeZone ${pgTz}`);
+console.log(`PostgreSQL: ${pgVersion.split(',')[0]}, serial (max_parallel_workers_per_gather = 0) except the sides said to have 2 parallel workers, TimeZone ${pgTz}`);
 console.log(`DuckDB ${duckVersion} (@duckdb/node-api, in memory, ${duckThreads} threads), loaded in ${duckLoad.toFixed(1)} s`);
 console.log(`ClickHouse ${chVersion} (MergeTree ORDER BY tuple(), max_threads ${chThreads})`);
 console.log(`events: ${JSON.stringify(counts)}`);
@@ -383,7 +399,7 @@ for (const [metric, cols] of Object.entries(COLUMNS)) {
     const [[n7, nt]] = await runPg('SELECT count(*) FILTER (WHERE stickiness_7 IS NULL), count(*) FILTER (WHERE usage_trend_30 IS NULL) FROM ref_report');
     console.log(`reference report: ${nref} accounts, ${n7} with nobody active in the last 7 days, ${nt} with a NULL usage trend`);
   }
-  for (const [side, run, q] of [...PG_SIDES.map(([, qs, names]) => [names[metric], runPg, qs]), ...ENGINES]) {
+  for (const [side, run, q] of [...PG_SIDES.map(([, qs, names, mode]) => [names[metric], pgRun(mode), qs]), ...ENGINES]) {
     if (!q[metric]) continue;
     const rows = await run(q[metric]);
     const json = JSON.stringify(rows.map((r) => Object.fromEntries(cols.map(([c], i) => {
@@ -419,7 +435,7 @@ for (const [metric, cols] of Object.entries(COLUMNS)) {
 const times = {};
 for (let rep = 0; rep < REPS; rep++) {
   for (const metric of Object.keys(COLUMNS)) {
-    for (const [side, run, q] of [...PG_SIDES.map(([key, qs]) => [key, runPg, qs]), ...ENGINES]) {
+    for (const [side, run, q] of [...PG_SIDES.map(([key, qs, , mode]) => [key, pgRun(mode), qs]), ...ENGINES]) {
       if (!q[metric]) continue;
       const t = performance.now();
       await run(q[metric]);
@@ -448,3 +464,4 @@ for (const metric of Object.keys(COLUMNS)) {
 }
 console.log(`\nall runs: ${JSON.stringify(times, (k, v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v))}`);
 await pgc.end();
+await pgp.end();
