@@ -420,4 +420,15 @@ FROM (VALUES
     ('dormant_users(act, ''2026-02-15'', -14)'),
     ('abandonment_rate(act, ''core'', ''2026-02-15'', 0)')) v(call);
 
+-- periods reaching back past the start of the calendar (4714-11-24 BC, a
+-- Monday): rows from the period after the one holding that day, up to the
+-- last ended by as_of (128 days from 4714-11-25 BC to 4713-03-31 BC; weeks
+-- from 4714-12-01 BC; months from December 4714 BC; one quarter)
+SELECT p.period, count(*) AS periods, min(l.period_start), max(l.period_start),
+       sum(l.new_users) AS new_users, sum(l.dormant_users) AS dormant_users
+FROM (VALUES ('day'), ('week'), ('month'), ('quarter')) p(period),
+     lifecycle((SELECT activity_agg(1, d) FROM (VALUES (date '4714-11-24 BC'), (date '4714-12-26 BC')) v(d)),
+               p.period, 2147483647, date '4713-03-31 BC') l
+GROUP BY 1 ORDER BY 1;
+
 RESET DateStyle;
