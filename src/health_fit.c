@@ -89,6 +89,13 @@ fit_error(const char *problem)
 			 errmsg("health_fit: %s", problem)));
 }
 
+/* the error of a fit that does not converge (100 steps, or weights gone to 0) */
+static void
+not_converging(void)
+{
+	fit_error("the fit did not converge (are the outcomes separable by the components? fit.l2 > 0 keeps the coefficients finite)");
+}
+
 /* log(1 + exp(z)), without overflow */
 static inline double
 log1pexp(double z)
@@ -258,8 +265,18 @@ newton(const double *x, const uint8 *y, uint64 n, int k, double l2, double *beta
 			g[i] += l2 * beta[i];
 			h[i * d + i] += l2;
 		}
+		/*
+		 * Singular at the start (every weight p(1 - p) is 1/4 there): the
+		 * components are constant or collinear.  Singular later: the
+		 * weights have vanished as the coefficients run off to infinity,
+		 * which is the non-convergence of separable outcomes.
+		 */
 		if (!solve(h, g, d, step))
+		{
+			if (it > 1)
+				not_converging();
 			fit_error("the fit is singular (a component may not vary, or be a copy of another); fit.l2 > 0 makes it regular");
+		}
 		/* halve the step while it raises the loss (beyond rounding) */
 		for (;;)
 		{
@@ -285,7 +302,7 @@ newton(const double *x, const uint8 *y, uint64 n, int k, double l2, double *beta
 		if (change < NEWTON_TOLERANCE)
 			return it;
 	}
-	fit_error("the fit did not converge in 100 Newton steps (are the outcomes separable by the components? fit.l2 > 0 keeps the coefficients finite)");
+	not_converging();
 	return 0;					/* not reached */
 }
 
