@@ -175,17 +175,12 @@ activity_usage_report(PG_FUNCTION_ARGS)
 	/* a NULL summary or as_of: no rows, before anything else is checked */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return (Datum) 0;
+	/* a NULL or empty days: no windows, no rows (as retention's days) */
 	if (!arg_int_array(fcinfo, 2, "days", 1, "at least 1 in every element", &days, &nwin))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("days must not be NULL")));
-	if (nwin == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("days must not be empty")));
+		return (Datum) 0;
 	have_seats = arg_seats(fcinfo, 3, &seats) && seats > 0;
 	arg_as_of(fcinfo, 1, &as_of);
-	if (PG_ARGISNULL(0))
+	if (nwin == 0)
 		return (Datum) 0;
 
 	win = palloc0(sizeof(ReportWindow) * nwin);

@@ -364,13 +364,17 @@ DECLARE
     n bigint;
     checks int := 0;
 BEGIN
-    -- no rows: a NULL summary (whatever the other arguments), a NULL as_of
+    -- no rows: a NULL summary (whatever the other arguments), a NULL as_of,
+    -- a NULL or empty days (no windows, as retention's days)
     FOREACH q IN ARRAY ARRAY[
         'SELECT count(*) FROM usage_report(NULL::activity, ''2026-06-30'')',
         'SELECT count(*) FROM usage_report(NULL::activity, ''2026-06-30'', ''{0}'', -1)',
         'SELECT count(*) FROM usage_report(NULL::activity, ''2026-06-30'', NULL)',
         'SELECT count(*) FROM usage_report($1, NULL)',
-        'SELECT count(*) FROM usage_report($1, NULL, ''{7}'', 10)']
+        'SELECT count(*) FROM usage_report($1, NULL, ''{7}'', 10)',
+        'SELECT count(*) FROM usage_report($1, ''2026-06-30'', NULL)',
+        'SELECT count(*) FROM usage_report($1, ''2026-06-30'', ''{}'')',
+        'SELECT count(*) FROM usage_report($1, ''2026-06-30'', ''{}'', 10)']
     LOOP
         EXECUTE q INTO n USING a;
         IF n <> 0 THEN
@@ -380,8 +384,7 @@ BEGIN
     END LOOP;
     -- errors 22023 naming the argument
     FOR q, n IN VALUES
-        ('SELECT count(*) FROM usage_report($1, ''2026-06-30'', NULL)', 0),
-        ('SELECT count(*) FROM usage_report($1, ''2026-06-30'', ''{}'')', 0),
+        ('SELECT count(*) FROM usage_report($1, ''2026-06-30'', ''{}'', -1)', 1),
         ('SELECT count(*) FROM usage_report($1, ''2026-06-30'', ''{7,NULL}'')', 0),
         ('SELECT count(*) FROM usage_report($1, ''2026-06-30'', ''{7,0}'')', 0),
         ('SELECT count(*) FROM usage_report($1, ''2026-06-30'', ''{-3}'')', 0),
@@ -400,8 +403,8 @@ BEGIN
             checks := checks + 1;
         END;
     END LOOP;
-    IF checks <> 13 THEN
-        RAISE EXCEPTION 'ran % checks, expected 13', checks;
+    IF checks <> 15 THEN
+        RAISE EXCEPTION 'ran % checks, expected 15', checks;
     END IF;
 END $$;
 

@@ -270,7 +270,7 @@ SELECT active_users(act, '2026-03-31', 30)    AS active_users,
        usage_trend(act, '2026-03-31', 30)     AS usage_trend
 FROM summary;
 
-SELECT count(*) FROM summary, usage_report(act, '2026-03-31', '{}');
+SELECT count(*) FROM summary, usage_report(act, '2026-03-31', '{7,0}');
 \echo :LAST_ERROR_SQLSTATE
 
 -- Recipe: the team as the actor
