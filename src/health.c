@@ -13,6 +13,7 @@
 #include "access/htup_details.h"
 #include <math.h>
 
+#include "common/int.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/jsonb.h"
@@ -72,43 +73,32 @@ object_pairs(JsonbContainer *obj, JsonPairs *out)
 }
 
 /*
- * numeric to float8 without the round trip through decimal text that
- * numeric_float8 takes, for the values signals hold.  A numeric is a sign,
- * a weight and base-10000 digits; with at most four digits their integer
- * value M is below 10^16, and when M <= 2^53 and the power of ten e is
- * within 10^-22 .. 10^22, both are exact doubles and M * 10^e (or
- * M / 10^-e) is correctly rounded, as float8in's strtod is (Clinger's fast
- * path).  Everything else goes through numeric_float8_no_overflow.  The
- * layout read here is numeric's stored format, which stays fixed across
- * releases because it is on disk (pg_upgrade keeps it).
+ * The sign, integer M and power of ten e of a numeric whose value is
+ * M * 10^e with M below 10^16 (at most four base-10000 digits); false for
+ * any other (more digits, NaN, an infinity).  A numeric is a sign, a weight
+ * and base-10000 digits.  The layout read here is numeric's stored format,
+ * which stays fixed across releases because it is on disk (pg_upgrade
+ * keeps it).
  */
-static double
-numeric_to_double(Numeric num)
+static bool
+numeric_parts(Numeric num, bool *negative, uint64 *m, int *e)
 {
-	static const double p10[] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-	};
 	const uint8 *p = (const uint8 *) VARDATA_ANY(num);
 	Size		len = VARSIZE_ANY_EXHDR(num);
 	uint16		header;
 	int			weight,
 				ndigits,
-				e,
 				i;
-	bool		negative;
-	uint64		m = 0;
-	double		d;
 
 	if (len < sizeof(uint16))
-		goto slow;
+		return false;
 	memcpy(&header, p, sizeof(uint16));
 	if ((header & 0xC000) == 0xC000)
-		goto slow;				/* NaN or an infinity */
+		return false;			/* NaN or an infinity */
 	if (header & 0x8000)
 	{
 		/* short format: sign, display scale and weight in the header */
-		negative = (header & 0x2000) != 0;
+		*negative = (header & 0x2000) != 0;
 		weight = (header & 0x003F) | ((header & 0x0040) ? ~0x003F : 0);
 		p += sizeof(uint16);
 		len -= sizeof(uint16);
@@ -118,36 +108,81 @@ numeric_to_double(Numeric num)
 		int16		w;
 
 		if (len < 2 * sizeof(uint16))
-			goto slow;
-		negative = (header & 0xC000) == 0x4000;
+			return false;
+		*negative = (header & 0xC000) == 0x4000;
 		memcpy(&w, p + sizeof(uint16), sizeof(int16));
 		weight = w;
 		p += 2 * sizeof(uint16);
 		len -= 2 * sizeof(uint16);
 	}
 	ndigits = (int) (len / sizeof(int16));
-	if (ndigits == 0)
-		return 0.0;
 	if (ndigits > 4)
-		goto slow;
+		return false;
+	*m = 0;
 	for (i = 0; i < ndigits; i++)
 	{
 		int16		digit;
 
 		memcpy(&digit, p + i * sizeof(int16), sizeof(int16));
 		if (digit < 0 || digit > 9999)
-			goto slow;
-		m = m * 10000 + (uint64) digit;
+			return false;
+		*m = *m * 10000 + (uint64) digit;
 	}
-	e = 4 * (weight - ndigits + 1);
-	if (m > (UINT64CONST(1) << 53) || e < -22 || e > 22)
-		goto slow;
+	*e = ndigits == 0 ? 0 : 4 * (weight - ndigits + 1);
+	return true;
+}
+
+/*
+ * numeric to float8 without the round trip through decimal text that
+ * numeric_float8 takes, for the values signals hold: when M <= 2^53 and
+ * the power of ten e is within 10^-22 .. 10^22, both are exact doubles and
+ * M * 10^e (or M / 10^-e) is correctly rounded, as float8in's strtod is
+ * (Clinger's fast path).  Everything else goes through
+ * numeric_float8_no_overflow.
+ */
+static double
+numeric_to_double(Numeric num)
+{
+	static const double p10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	bool		negative;
+	uint64		m;
+	int			e;
+	double		d;
+
+	if (!numeric_parts(num, &negative, &m, &e) ||
+		m > (UINT64CONST(1) << 53) || e < -22 || e > 22)
+		return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+												  NumericGetDatum(num)));
 	d = e >= 0 ? (double) m * p10[e] : (double) m / p10[-e];
 	return negative ? -d : d;
+}
 
-slow:
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
-											  NumericGetDatum(num)));
+/*
+ * A JSON number as an exact decimal M * 10^e, trailing zeros of M moved
+ * into e; exact = false when it has more digits than numeric_parts takes.
+ */
+static Decimal
+json_decimal(const JsonbValue *v)
+{
+	Decimal		d = {false, 0, 0};
+	bool		negative;
+	uint64		m;
+
+	if (v->type != jbvNumeric || !numeric_parts(v->val.numeric, &negative, &m, &d.e))
+		return d;
+	while (m != 0 && m % 10 == 0)
+	{
+		m /= 10;
+		d.e++;
+	}
+	if (m == 0)
+		d.e = 0;
+	d.m = negative ? -(int64) m : (int64) m;
+	d.exact = true;
+	return d;
 }
 
 /*
@@ -208,11 +243,13 @@ parse_component(Component *c, const char *name, const JsonbValue *v)
 		else if (strcmp(p.keys[i], "red") == 0)
 		{
 			c->red = d;
+			c->red_exact = json_decimal(&p.values[i]);
 			have_red = true;
 		}
 		else
 		{
 			c->green = d;
+			c->green_exact = json_decimal(&p.values[i]);
 			have_green = true;
 		}
 	}
@@ -350,6 +387,75 @@ get_model(FunctionCallInfo fcinfo, Jsonb *model)
 	return m;
 }
 
+/* a * 10^k, false on overflow or beyond 2^62 (so that differences fit) */
+static bool
+scale_decimal(int64 a, int k, int64 *out)
+{
+	while (k-- > 0)
+		if (pg_mul_s64_overflow(a, 10, &a))
+			return false;
+	if (a > (INT64CONST(1) << 62) || a < -(INT64CONST(1) << 62))
+		return false;
+	*out = a;
+	return true;
+}
+
+/*
+ * The fraction and score of a signal from the decimals of the signal, red
+ * and green, when all three are exact decimals of few digits: with them on
+ * one power of ten, (value - red) / (green - red) is N / D in integers, and
+ * N / D and 100 N / D are each one correctly rounded division of exact
+ * doubles.  So a signal whose exact score is 70 scores 70, not the
+ * 69.99999999999996 that the float8 formula gives for 0.94 between 0.8 and
+ * 1 (none of them an exact double), and grades at the boundary as the
+ * decimal arithmetic says.  False when the operands are too large: the
+ * caller then uses the float8 formula.
+ */
+static bool
+exact_fraction(const Component *c, Decimal v, Scored *out)
+{
+	int			e;
+	int64		vm,
+				rm,
+				gm,
+				n,
+				d,
+				n100;
+
+	if (!v.exact || !c->red_exact.exact || !c->green_exact.exact)
+		return false;
+	e = Min(v.e, Min(c->red_exact.e, c->green_exact.e));
+	if (v.e - e > 18 || c->red_exact.e - e > 18 || c->green_exact.e - e > 18 ||
+		!scale_decimal(v.m, v.e - e, &vm) ||
+		!scale_decimal(c->red_exact.m, c->red_exact.e - e, &rm) ||
+		!scale_decimal(c->green_exact.m, c->green_exact.e - e, &gm))
+		return false;
+	n = vm - rm;
+	d = gm - rm;				/* not 0: red and green differ */
+	if (n == 0 || (n < 0) != (d < 0))
+	{
+		out->fraction = out->score = 0;
+		return true;
+	}
+	if (n < 0)
+	{
+		n = -n;
+		d = -d;
+	}
+	if (n >= d)
+	{
+		out->fraction = 1;
+		out->score = 100;
+		return true;
+	}
+	if (d > (INT64CONST(1) << 53) || pg_mul_s64_overflow(n, 100, &n100) ||
+		n100 > (INT64CONST(1) << 53))
+		return false;
+	out->fraction = (double) n / (double) d;
+	out->score = (double) n100 / (double) d;
+	return true;
+}
+
 /* scores every component of one row's signals */
 void
 health_score_components(const HealthModel *m, Jsonb *signals, Scored *out)
@@ -375,9 +481,12 @@ health_score_components(const HealthModel *m, Jsonb *signals, Scored *out)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("signal \"%s\" must be a number", c->name)));
-			r = (out[i].value - c->red) / (c->green - c->red);
-			out[i].fraction = Max(0.0, Min(1.0, r));
-			out[i].score = out[i].fraction * 100.0;
+			if (!exact_fraction(c, json_decimal(v), &out[i]))
+			{
+				r = (out[i].value - c->red) / (c->green - c->red);
+				out[i].fraction = Max(0.0, Min(1.0, r));
+				out[i].score = out[i].fraction * 100.0;
+			}
 		}
 		else if (m->missing == MISSING_ERROR)
 			ereport(ERROR,

@@ -16,12 +16,22 @@ typedef enum MissingPolicy
 	MISSING_ERROR
 } MissingPolicy;
 
+/* a JSON number as M * 10^e exactly, when it has few enough digits */
+typedef struct Decimal
+{
+	bool		exact;			/* false: only the float8 is known */
+	int64		m;
+	int			e;
+} Decimal;
+
 typedef struct Component
 {
 	char	   *name;
 	double		weight;
 	double		red;
 	double		green;
+	Decimal		red_exact;		/* red and green as the model wrote them */
+	Decimal		green_exact;
 } Component;
 
 typedef struct HealthModel
@@ -43,7 +53,9 @@ typedef struct Scored
 	bool		present;
 	double		value;
 	double		fraction;		/* clamp((value - red) / (green - red), 0, 1) */
-	double		score;			/* fraction * 100; 0 when missing */
+	double		score;			/* 100 * that fraction (each rounded once
+								 * when the decimals are exact); 0 when
+								 * missing */
 } Scored;
 
 /* parses and validates a model (ERROR 22023 naming the problem) */

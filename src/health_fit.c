@@ -69,7 +69,7 @@ health_fit_trans(PG_FUNCTION_ARGS)
 	sample_reserve(s, 1);
 	row = s->x + s->n * s->k;
 	for (i = 0; i < s->k; i++)
-		row[i] = s->scored[i].present ? s->scored[i].fraction : get_float8_nan();
+		row[i] = s->scored[i].present ? s->scored[i].score : get_float8_nan();
 	s->y[s->n] = PG_GETARG_BOOL(2) ? 1 : 0;
 	s->n++;
 	PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
@@ -502,16 +502,24 @@ health_fit_final(PG_FUNCTION_ARGS)
 	if (positives == 0 || positives == n)
 		fit_error(positives == 0 ? "no row has a true outcome (the fit needs both outcomes)" :
 				  "no row has a false outcome (the fit needs both outcomes)");
-	/* the mean of each component over the rows that have it */
+	/*
+	 * x_i: the state keeps each component's score (what health_score adds
+	 * up, so that the AUC below is that of health_score); the fit reads
+	 * the fractions, and takes the mean of each component over the rows
+	 * that have it for those that do not.
+	 */
+	x = huge_array(double, n * k);
+	for (r = 0; r < n * k; r++)
+		x[r] = s->x[r] / 100.0;
 	mean = palloc0(k * sizeof(double));
 	for (i = 0; i < k; i++)
 	{
 		uint64		have = 0;
 
 		for (r = 0; r < n; r++)
-			if (!isnan(s->x[r * k + i]))
+			if (!isnan(x[r * k + i]))
 			{
-				mean[i] += s->x[r * k + i];
+				mean[i] += x[r * k + i];
 				have++;
 			}
 		if (have == 0)
@@ -520,9 +528,9 @@ health_fit_final(PG_FUNCTION_ARGS)
 					 errmsg("health_fit: component \"%s\" is missing in every row", s->m->c[i].name)));
 		mean[i] /= (double) have;
 	}
-	x = huge_array(double, n * k);
 	for (r = 0; r < n * k; r++)
-		x[r] = isnan(s->x[r]) ? mean[r % k] : s->x[r];
+		if (isnan(x[r]))
+			x[r] = mean[r % k];
 	beta = palloc((k + 1) * sizeof(double));
 	iterations = newton(x, s->y, n, k, s->l2, beta);
 	pfree(x);
@@ -552,8 +560,8 @@ health_fit_final(PG_FUNCTION_ARGS)
 			double		f = s->x[r * k + i];
 
 			sc[i].present = !isnan(f);
-			sc[i].fraction = sc[i].present ? f : 0;
-			sc[i].score = sc[i].present ? f * 100.0 : 0;
+			sc[i].fraction = sc[i].present ? f / 100.0 : 0;
+			sc[i].score = sc[i].present ? f : 0;
 		}
 		if (!health_weighted_score(fitted, sc, &wsum, &scores[r]))
 			scores[r] = get_float8_nan();

@@ -214,7 +214,7 @@ sample_check(const uint8 *p, Size len, uint8 kind, int code)
 	{
 		double		d = get_f8(x + 8 * i);
 
-		if (kind == KIND_SCORE ? isnan(d) : !(isnan(d) || (d >= 0 && d <= 1)))
+		if (kind == KIND_SCORE ? isnan(d) : !(isnan(d) || (d >= 0 && d <= 100)))
 			BAD(("Row %llu holds an invalid number.", (unsigned long long) (i / k + 1)));
 	}
 	for (i = 0; i < n; i++)

@@ -4,8 +4,8 @@
  *
  * Both aggregates keep every row: a sample of n rows of k doubles and an
  * outcome byte.  The state types score_sample (k = 1: the score) and
- * health_sample (k = the model's components: each component's fraction,
- * NaN when missing, and the model itself) are varlena types of the
+ * health_sample (k = the model's components: each component's score, 0
+ * to 100, NaN when missing, and the model itself) are varlena types of the
  * extension, so that parallel query and Citus can split the aggregates.
  * During aggregation a state is a read-write expanded object whose arrays
  * double as they fill (each row O(1) amortised), living in one child
