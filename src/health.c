@@ -138,10 +138,12 @@ numeric_parts(Numeric num, bool *negative, uint64 *m, int *e)
  * the power of ten e is within 10^-22 .. 10^22, both are exact doubles and
  * M * 10^e (or M / 10^-e) is correctly rounded, as float8in's strtod is
  * (Clinger's fast path).  Everything else goes through
- * numeric_float8_no_overflow.
+ * numeric_float8_no_overflow.  *dec is the same number as an exact
+ * decimal, trailing zeros of M moved into e (exact = false when it has
+ * more digits than numeric_parts takes).
  */
 static double
-numeric_to_double(Numeric num)
+numeric_to_double(Numeric num, Decimal *dec)
 {
 	static const double p10[] = {
 		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -152,8 +154,20 @@ numeric_to_double(Numeric num)
 	int			e;
 	double		d;
 
-	if (!numeric_parts(num, &negative, &m, &e) ||
-		m > (UINT64CONST(1) << 53) || e < -22 || e > 22)
+	dec->exact = numeric_parts(num, &negative, &m, &e);
+	if (!dec->exact)
+		return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+												  NumericGetDatum(num)));
+	dec->m = negative ? -(int64) m : (int64) m;
+	dec->e = e;
+	while (dec->m != 0 && dec->m % 10 == 0)
+	{
+		dec->m /= 10;
+		dec->e++;
+	}
+	if (dec->m == 0)
+		dec->e = 0;
+	if (m > (UINT64CONST(1) << 53) || e < -22 || e > 22)
 		return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
 												  NumericGetDatum(num)));
 	d = e >= 0 ? (double) m * p10[e] : (double) m / p10[-e];
@@ -161,40 +175,18 @@ numeric_to_double(Numeric num)
 }
 
 /*
- * A JSON number as an exact decimal M * 10^e, trailing zeros of M moved
- * into e; exact = false when it has more digits than numeric_parts takes.
- */
-static Decimal
-json_decimal(const JsonbValue *v)
-{
-	Decimal		d = {false, 0, 0};
-	bool		negative;
-	uint64		m;
-
-	if (v->type != jbvNumeric || !numeric_parts(v->val.numeric, &negative, &m, &d.e))
-		return d;
-	while (m != 0 && m % 10 == 0)
-	{
-		m /= 10;
-		d.e++;
-	}
-	if (m == 0)
-		d.e = 0;
-	d.m = negative ? -(int64) m : (int64) m;
-	d.exact = true;
-	return d;
-}
-
-/*
- * A JSON number as a float8; false when it is not a number.  what names it
- * in the error raised when it is out of the range of float8.
+ * A JSON number as a float8, and as an exact decimal in *dec when dec is
+ * not NULL; false when it is not a number.  what names it in the error
+ * raised when it is out of the range of float8.
  */
 static bool
-json_number(const JsonbValue *v, double *d, const char *what)
+json_number(const JsonbValue *v, double *d, Decimal *dec, const char *what)
 {
+	Decimal		ignored;
+
 	if (v->type != jbvNumeric)
 		return false;
-	*d = numeric_to_double(v->val.numeric);
+	*d = numeric_to_double(v->val.numeric, dec ? dec : &ignored);
 	if (!isfinite(*d))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -227,11 +219,12 @@ parse_component(Component *c, const char *name, const JsonbValue *v)
 	for (i = 0; i < p.n; i++)
 	{
 		double		d;
+		Decimal		dec;
 
 		if (strcmp(p.keys[i], "weight") != 0 && strcmp(p.keys[i], "red") != 0 &&
 			strcmp(p.keys[i], "green") != 0)
 			bad_model(name, psprintf("unknown key \"%s\" (allowed: weight, red, green)", p.keys[i]));
-		if (!json_number(&p.values[i], &d,
+		if (!json_number(&p.values[i], &d, &dec,
 						 psprintf("health model component \"%s\": \"%s\"", name, p.keys[i])))
 			bad_model(name, psprintf("\"%s\" must be a number", p.keys[i]));
 		if (strcmp(p.keys[i], "weight") == 0)
@@ -243,13 +236,13 @@ parse_component(Component *c, const char *name, const JsonbValue *v)
 		else if (strcmp(p.keys[i], "red") == 0)
 		{
 			c->red = d;
-			c->red_exact = json_decimal(&p.values[i]);
+			c->red_exact = dec;
 			have_red = true;
 		}
 		else
 		{
 			c->green = d;
-			c->green_exact = json_decimal(&p.values[i]);
+			c->green_exact = dec;
 			have_green = true;
 		}
 	}
@@ -317,7 +310,7 @@ health_parse_model(HealthModel *m, Jsonb *model)
 			{
 				double		d;
 
-				if (!json_number(&g.values[k], &d, psprintf("health model grades.%s", g.keys[k])))
+				if (!json_number(&g.values[k], &d, NULL, psprintf("health model grades.%s", g.keys[k])))
 					bad_model(NULL, psprintf("grades.%s must be a number", g.keys[k]));
 				if (strcmp(g.keys[k], "red") == 0)
 					m->grade_red = d;
@@ -387,10 +380,12 @@ get_model(FunctionCallInfo fcinfo, Jsonb *model)
 	return m;
 }
 
-/* a * 10^k, false on overflow or beyond 2^62 (so that differences fit) */
+/* a * 10^k, false for k > 18, on overflow or beyond 2^62 (so that differences fit) */
 static bool
 scale_decimal(int64 a, int k, int64 *out)
 {
+	if (k > 18)
+		return false;
 	while (k-- > 0)
 		if (pg_mul_s64_overflow(a, 10, &a))
 			return false;
@@ -425,8 +420,7 @@ exact_fraction(const Component *c, Decimal v, Scored *out)
 	if (!v.exact || !c->red_exact.exact || !c->green_exact.exact)
 		return false;
 	e = Min(v.e, Min(c->red_exact.e, c->green_exact.e));
-	if (v.e - e > 18 || c->red_exact.e - e > 18 || c->green_exact.e - e > 18 ||
-		!scale_decimal(v.m, v.e - e, &vm) ||
+	if (!scale_decimal(v.m, v.e - e, &vm) ||
 		!scale_decimal(c->red_exact.m, c->red_exact.e - e, &rm) ||
 		!scale_decimal(c->green_exact.m, c->green_exact.e - e, &gm))
 		return false;
@@ -476,12 +470,13 @@ health_score_components(const HealthModel *m, Jsonb *signals, Scored *out)
 		if (out[i].present)
 		{
 			double		r;
+			Decimal		dec;
 
-			if (!json_number(v, &out[i].value, psprintf("signal \"%s\"", c->name)))
+			if (!json_number(v, &out[i].value, &dec, psprintf("signal \"%s\"", c->name)))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("signal \"%s\" must be a number", c->name)));
-			if (!exact_fraction(c, json_decimal(v), &out[i]))
+			if (!exact_fraction(c, dec, &out[i]))
 			{
 				r = (out[i].value - c->red) / (c->green - c->red);
 				out[i].fraction = Max(0.0, Min(1.0, r));
