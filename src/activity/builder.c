@@ -180,11 +180,7 @@ builder_compact(ActivityBuilder *b)
 void
 builder_add_slow(ActivityBuilder *b, uint64 key)
 {
-	if (b->flat)
-	{
-		pfree(b->flat);
-		b->flat = NULL;
-	}
+	builder_forget_flat(b);
 	if (b->nkeys == b->capkeys)
 	{
 		Size		want;

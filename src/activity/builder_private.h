@@ -28,11 +28,33 @@ key_bits(const ActivityBuilder *b)
 	return b->ushift + bitlen64(b->users.n);
 }
 
+/*
+ * Drops the cached stored form when the set changes.  It may be the
+ * builder's one pending value itself (see builder_union_pending), which
+ * stays.
+ */
+static inline void
+builder_forget_flat(ActivityBuilder *b)
+{
+	if (b->flat && (char *) b->flat != b->pend)
+		pfree(b->flat);
+	b->flat = NULL;
+}
+
 /* builder.c */
 extern void builder_compact(ActivityBuilder *b);
 extern void builder_clear(ActivityBuilder *b);
 
 /* encode.c: the stored form of the builder's keys, pending values aside */
 extern struct varlena *builder_flatten_keys(ActivityBuilder *b);
+extern act_noreturn void too_large_value(Size len) act_noreturn_after;
+
+/*
+ * union.c: the union of a few stored values, walked side by side; used
+ * when a builder holds only pending values, at most UNION_MAX of them
+ */
+#define UNION_MAX	8
+extern struct varlena *union_values(const struct varlena **flats, int n);
+extern struct varlena *builder_union_pending(ActivityBuilder *b);
 
 #endif							/* ADOPTION_ACTIVITY_BUILDER_PRIVATE_H */

@@ -226,6 +226,17 @@ renumber_keys(ActivityBuilder *b, const uint32 *urank, const uint32 *frank)
 	pfree(runs);
 }
 
+/* the error for a value larger than a PostgreSQL value may be */
+void
+too_large_value(Size len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("activity summary would take %zu bytes, more than the 1 GB a PostgreSQL value may hold",
+					len),
+			 errhint("Summarise smaller groups, e.g. per account and day, and roll them up.")));
+}
+
 /* the stored form of the builder's keys; cached until the set changes */
 struct varlena *
 builder_flatten_keys(ActivityBuilder *b)
@@ -276,11 +287,7 @@ builder_flatten_keys(ActivityBuilder *b)
 	w.len = 0;
 	builder_encode(b, &w, min_day, max_day, ids_len);
 	if (w.len > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("activity summary would take %zu bytes, more than the 1 GB a PostgreSQL value may hold",
-						w.len),
-				 errhint("Summarise smaller groups, e.g. per account and day, and roll them up.")));
+		too_large_value(w.len);
 	b->flat = palloc(VARHDRSZ + w.len);
 	SET_VARSIZE(b->flat, VARHDRSZ + w.len);
 	w.out = (uint8 *) VARDATA(b->flat);
@@ -302,6 +309,9 @@ builder_flatten(ActivityBuilder *b)
 		stage_flush(b->stage);
 	if (b->flat)
 		return b->flat;
+	/* a few stored values and nothing else: walked side by side */
+	if (b->nkeys == 0 && b->npend >= 1 && b->npend <= UNION_MAX)
+		return builder_union_pending(b);
 	builder_merge(b);
 	return builder_flatten_keys(b);
 }

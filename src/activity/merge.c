@@ -59,11 +59,7 @@ builder_add_flat(ActivityBuilder *b, const struct varlena *flat)
 						activity_id_type_name(id_type))));
 	if (ntriples == 0)
 		return;
-	if (b->flat)
-	{
-		pfree(b->flat);
-		b->flat = NULL;
-	}
+	builder_forget_flat(b);
 	if (at + len > b->pend_cap)
 	{
 		Size		cap = Max(Max(b->pend_cap * 2, at + len), 1024);

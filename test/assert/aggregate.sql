@@ -328,6 +328,74 @@ BEGIN
     END IF;
 END $$;
 
+-- A few values (up to 8) are merged by walking them side by side, more by
+-- the builder's keys: both must give the summary of the union of the rows,
+-- for every id type.  Sets of 2 to 8 values, each value over its own span
+-- of days and its own features (some only the absent feature), users with
+-- negative ids and text ids that are prefixes of one another; each group
+-- rolled up once (walked) and with every value four times (keys).
+SELECT setseed(0.25);
+CREATE TEMP TABLE few_rows AS
+SELECT g, v, (floor(random() * 9) - 4)::bigint AS u,
+       (ARRAY[NULL, 'a', 'ab', 'b', 'c'])[1 + floor(random() * (1 + (v % 5)))::int] AS f,
+       date '2026-03-01' + (v * 3 + floor(random() * (1 + g % 9)))::int AS d
+FROM generate_series(1, 160) g, generate_series(1, 2 + g % 7) v, generate_series(1, 6) k
+WHERE k = 1 OR random() < 0.6;
+CREATE TEMP TABLE few_values AS
+SELECT g, v,
+       activity_agg(u, d, f) AS a8,
+       activity_agg(u::integer, d, f) AS a4,
+       activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f) AS at,
+       activity_agg(md5(u::text)::uuid, d, f) AS au
+FROM few_rows GROUP BY g, v;
+DO $$
+DECLARE
+    n    bigint;
+    nbad bigint;
+    ex   int;
+BEGIN
+    SELECT count(*), count(*) FILTER (WHERE NOT ok), min(g) FILTER (WHERE NOT ok)
+      INTO n, nbad, ex
+      FROM (SELECT w.g,
+                   w.a8 = r.a8 AND k.a8 = r.a8 AND w.a4 = r.a4 AND k.a4 = r.a4 AND
+                   w.at = r.at AND k.at = r.at AND w.au = r.au AND k.au = r.au AS ok
+              FROM (SELECT g, rollup(a8)::text a8, rollup(a4)::text a4,
+                           rollup(at)::text at, rollup(au)::text au
+                      FROM few_values GROUP BY g) w
+              JOIN (SELECT g, rollup(a8)::text a8, rollup(a4)::text a4,
+                           rollup(at)::text at, rollup(au)::text au
+                      FROM few_values, generate_series(1, 4) GROUP BY g) k USING (g)
+              JOIN (SELECT g, activity_agg(u, d, f)::text a8,
+                           activity_agg(u::integer, d, f)::text a4,
+                           activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f)::text at,
+                           activity_agg(md5(u::text)::uuid, d, f)::text au
+                      FROM few_rows GROUP BY g) r USING (g)) t;
+    IF n < 160 THEN
+        RAISE EXCEPTION 'rollup of few values: only % groups compared', n;
+    END IF;
+    IF nbad > 0 THEN
+        RAISE EXCEPTION 'rollup of a few values (walked, or by keys) differs from the summary of their rows for % of % groups, e.g. group %',
+            nbad, n, ex;
+    END IF;
+
+    -- a running rollup: the state is flattened after every row, then grows
+    SELECT count(*), count(*) FILTER (WHERE NOT ok), min(g) FILTER (WHERE NOT ok)
+      INTO n, nbad, ex
+      FROM (SELECT w.g, w.act::text IS NOT DISTINCT FROM r.act::text AND w.at::text IS NOT DISTINCT FROM r.at::text AS ok
+              FROM (SELECT g, v, rollup(a8) OVER o AS act, rollup(at) OVER o AS at
+                      FROM few_values WINDOW o AS (PARTITION BY g ORDER BY v)) w
+              JOIN LATERAL (SELECT activity_agg(u, d, f) AS act,
+                                   activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f) AS at
+                              FROM few_rows x WHERE x.g = w.g AND x.v <= w.v) r ON true) t;
+    IF n < 500 THEN
+        RAISE EXCEPTION 'running rollup: only % rows compared', n;
+    END IF;
+    IF nbad > 0 THEN
+        RAISE EXCEPTION 'running rollup differs from the summary of the rows so far for % of % rows, e.g. group %',
+            nbad, n, ex;
+    END IF;
+END $$;
+
 -- the case above, by hand: {(1, no feature, d)} and {(1, 'x', d)} have two triples
 SELECT pg_temp.expect('activity_union of (1, -, d) and (1, x, d)',
     activity_union(activity_agg(1::bigint, date '2026-01-05'),

@@ -1,0 +1,418 @@
+/*
+ * union.c
+ *		A few stored values merged side by side, straight into the stored
+ *		form.
+ *
+ * Combining the partial summaries of a parallel query (or of Citus's
+ * shards) and activity_union merge two to a handful of values, each in
+ * canonical order already.  Walking them side by side -- users in id order,
+ * each user's pairs in feature order, each pair's days in order -- and
+ * encoding as it goes gives the canonical result without what
+ * builder_merge needs for many values: dictionaries of users and features,
+ * packed keys and their sort.  builder_flatten takes this path when the
+ * builder holds only pending stored values, and few of them.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+#include "utils/uuid.h"
+
+#include "activity/builder_private.h"
+
+/* a growing output buffer */
+typedef struct Buf
+{
+	Writer		w;
+	Size		cap;
+} Buf;
+
+static void
+buf_init(Buf *b, Size cap)
+{
+	b->cap = Max(cap, 64);
+	b->w.out = MemoryContextAllocHuge(CurrentMemoryContext, b->cap);
+	b->w.len = 0;
+}
+
+/* room for n more bytes */
+static inline void
+buf_reserve(Buf *b, Size n)
+{
+	if (unlikely(b->w.len + n > b->cap))
+	{
+		/* a part larger than a value may be: the value would be too */
+		if (b->w.len + n > MaxAllocSize - VARHDRSZ)
+			too_large_value(b->w.len + n);
+		b->cap = Max(b->cap * 2, b->w.len + n);
+		b->w.out = repalloc_huge(b->w.out, b->cap);
+	}
+}
+
+/* one of the values merged, and where its walk is */
+typedef struct UnionInput
+{
+	ActivityView v;
+	IdReader	ids;
+	ActivityCursor c;
+	uint32	   *fmap;			/* its feature codes to the result's */
+	bool		has_user;		/* ids and c are on a user not yet written */
+	bool		has_pair;		/* c holds a pair of that user not yet written */
+	uint32		code;			/* the result's code of that pair's feature */
+} UnionInput;
+
+static int
+cmp_ids(const IdReader *a, const IdReader *b, uint8 id_type)
+{
+	if (id_type == ACT_ID_INT4 || id_type == ACT_ID_INT8)
+		return (a->ival > b->ival) - (a->ival < b->ival);
+	return cmp_bytes((const char *) a->bytes, a->len, (const char *) b->bytes, b->len);
+}
+
+/* the next user of an input, if any */
+static void
+next_user(UnionInput *in)
+{
+	in->has_user = cursor_next_user(&in->c);
+	if (in->has_user)
+		idreader_next(&in->ids);
+}
+
+/* the next pair of an input's current user, if any, and its result code */
+static void
+next_pair(UnionInput *in)
+{
+	in->has_pair = cursor_next_pair(&in->c);
+	if (in->has_pair)
+		in->code = in->fmap[in->c.feature];
+}
+
+/*
+ * The union of the inputs' feature names, in byte order, as pointers into
+ * the inputs (names, lens); fills each input's fmap and returns the count.
+ */
+static uint32
+union_features(UnionInput *in, int n, const char **names, uint32 *lens)
+{
+	uint32		pos[UNION_MAX];
+	uint32		count = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		in[i].fmap = palloc(((Size) in[i].v.nfeatures + 1) * sizeof(uint32));
+		in[i].fmap[0] = 0;
+		pos[i] = 1;
+	}
+	for (;;)
+	{
+		const char *name = NULL;
+		uint32		len = 0;
+
+		for (i = 0; i < n; i++)
+			if (pos[i] <= in[i].v.nfeatures &&
+				(name == NULL ||
+				 cmp_bytes(in[i].v.feat[pos[i]], in[i].v.feat_len[pos[i]], name, len) < 0))
+			{
+				name = in[i].v.feat[pos[i]];
+				len = in[i].v.feat_len[pos[i]];
+			}
+		if (name == NULL)
+			break;
+		count++;
+		names[count - 1] = name;
+		lens[count - 1] = len;
+		for (i = 0; i < n; i++)
+			if (pos[i] <= in[i].v.nfeatures &&
+				cmp_bytes(in[i].v.feat[pos[i]], in[i].v.feat_len[pos[i]], name, len) == 0)
+				in[i].fmap[pos[i]++] = count;
+	}
+	return count;
+}
+
+static void
+write_id(Writer *w, const IdReader *r, uint8 id_type, bool first, int64 prev)
+{
+	switch (id_type)
+	{
+		case ACT_ID_INT4:
+		case ACT_ID_INT8:
+			w_varint(w, first ? zigzag(r->ival) : (uint64) r->ival - (uint64) prev - 1);
+			break;
+		case ACT_ID_TEXT:
+			w_varint(w, r->len);
+			w_bytes(w, r->bytes, r->len);
+			break;
+		case ACT_ID_UUID:
+			w_bytes(w, r->bytes, UUID_LEN);
+			break;
+	}
+}
+
+/* the union of two ascending day lists into out; returns its length */
+static uint32
+union_two(const int32 *a, uint32 na, const int32 *b, uint32 nb, int32 *out)
+{
+	uint32		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na && j < nb)
+	{
+		int32		x = a[i],
+					y = b[j];
+
+		out[n++] = x <= y ? x : y;
+		i += x <= y;
+		j += y <= x;
+	}
+	while (i < na)
+		out[n++] = a[i++];
+	while (j < nb)
+		out[n++] = b[j++];
+	return n;
+}
+
+/*
+ * The union of the days of the inputs in sel (two or more), in order, into
+ * out, merged pairwise through tmp (each as long as all their days)
+ */
+static uint32
+union_days(UnionInput **sel, int nsel, int32 *out, int32 *tmp)
+{
+	uint32		n = union_two(sel[0]->c.days, sel[0]->c.ndays,
+							  sel[1]->c.days, sel[1]->c.ndays, out);
+	int			i;
+
+	for (i = 2; i < nsel; i++)
+	{
+		memcpy(tmp, out, n * sizeof(int32));
+		n = union_two(tmp, n, sel[i]->c.days, sel[i]->c.ndays, out);
+	}
+	return n;
+}
+
+/*
+ * Writes the pairs of the current user of the inputs in users (those on
+ * the user being written) to pairs; returns their number and adds their
+ * days to *ntriples.
+ */
+static uint32
+write_pairs(UnionInput **users, int nusers, Buf *pairs, int32 **scratch,
+			Size *scratch_cap, int32 min_day, uint64 *ntriples)
+{
+	uint32		npairs = 0;
+	int64		prev_code = -1;
+	int			i;
+
+	for (i = 0; i < nusers; i++)
+		next_pair(users[i]);
+	for (;;)
+	{
+		UnionInput *sel[UNION_MAX];
+		int			nsel = 0;
+		uint32		code = PG_UINT32_MAX;
+		Size		total = 0;
+		const int32 *days;
+		uint32		ndays,
+					k;
+
+		for (i = 0; i < nusers; i++)
+			if (users[i]->has_pair && users[i]->code < code)
+				code = users[i]->code;
+		if (code == PG_UINT32_MAX)
+			return npairs;
+		for (i = 0; i < nusers; i++)
+			if (users[i]->has_pair && users[i]->code == code)
+			{
+				sel[nsel++] = users[i];
+				total += users[i]->c.ndays;
+			}
+		if (nsel == 1)
+		{
+			days = sel[0]->c.days;
+			ndays = sel[0]->c.ndays;
+		}
+		else
+		{
+			if (total > *scratch_cap)
+			{
+				*scratch_cap = Max(total, *scratch_cap * 2);
+				*scratch = repalloc_huge(*scratch, *scratch_cap * 2 * sizeof(int32));
+			}
+			ndays = union_days(sel, nsel, *scratch, *scratch + *scratch_cap);
+			days = *scratch;
+		}
+
+		/* a varint of a code, a count or a day's offset takes 5 bytes at most */
+		buf_reserve(pairs, 15 + (Size) 5 * ndays);
+		w_varint(&pairs->w, prev_code < 0 ? code : code - (uint64) prev_code - 1);
+		prev_code = code;
+		w_varint(&pairs->w, ndays - 1);
+		w_varint(&pairs->w, (uint64) ((int64) days[0] - min_day));
+		for (k = 1; k < ndays; k++)
+			w_varint(&pairs->w, (uint64) ((int64) days[k] - days[k - 1] - 1));
+		*ntriples += ndays;
+		npairs++;
+		for (i = 0; i < nsel; i++)
+			next_pair(sel[i]);
+	}
+}
+
+/*
+ * The union of n stored values (1 <= n <= UNION_MAX, each holding triples,
+ * all of one user-id type) in the stored form, allocated in the current
+ * memory context.
+ */
+struct varlena *
+union_values(const struct varlena **flats, int n)
+{
+	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "activity union",
+											   ALLOCSET_DEFAULT_SIZES);
+	MemoryContext outer = MemoryContextSwitchTo(work);
+	UnionInput *in = palloc0(n * sizeof(UnionInput));
+	const char **names;
+	uint32	   *lens;
+	uint32		nfeat,
+				f;
+	Buf			ids,
+				body,
+				pairs;
+	int32	   *scratch;
+	Size		scratch_cap = 256;
+	Size		in_bytes = 0;
+	uint64		nusers = 0,
+				ntriples = 0;
+	int32		min_day = PG_INT32_MAX,
+				max_day = PG_INT32_MIN;
+	int64		prev_id = 0;
+	uint8		id_type;
+	Writer		w = {NULL, 0};
+	struct varlena *result;
+	int			i;
+
+	Assert(n >= 1 && n <= UNION_MAX);
+	for (i = 0; i < n; i++)
+	{
+		activity_view_init(&in[i].v, flats[i]);
+		if (in[i].v.ntriples == 0 || in[i].v.id_type != in[0].v.id_type)
+			elog(ERROR, "activity union: an input is empty or of another user-id type");
+		min_day = Min(min_day, in[i].v.min_day);
+		max_day = Max(max_day, in[i].v.max_day);
+		in_bytes += VARSIZE_ANY_EXHDR(flats[i]);
+		idreader_init(&in[i].ids, &in[i].v);
+		cursor_init(&in[i].c, &in[i].v);
+		next_user(&in[i]);
+	}
+	id_type = in[0].v.id_type;
+	for (i = 0, f = 0; i < n; i++)
+		f += in[i].v.nfeatures;
+	names = palloc(Max(f, 1) * sizeof(char *));
+	lens = palloc(Max(f, 1) * sizeof(uint32));
+	nfeat = union_features(in, n, names, lens);
+
+	buf_init(&ids, in_bytes / 4);
+	buf_init(&body, in_bytes);
+	buf_init(&pairs, 256);
+	scratch = palloc(scratch_cap * 2 * sizeof(int32));	/* two halves */
+
+	/* users in id order: each one once, with the pairs of every input holding it */
+	for (;;)
+	{
+		UnionInput *users[UNION_MAX];
+		int			nu = 0;
+		UnionInput *least = NULL;
+		uint32		npairs;
+
+		for (i = 0; i < n; i++)
+			if (in[i].has_user &&
+				(least == NULL || cmp_ids(&in[i].ids, &least->ids, id_type) < 0))
+				least = &in[i];
+		if (least == NULL)
+			break;
+		for (i = 0; i < n; i++)
+			if (in[i].has_user && cmp_ids(&in[i].ids, &least->ids, id_type) == 0)
+				users[nu++] = &in[i];
+
+		buf_reserve(&ids, 10 + least->ids.len);
+		write_id(&ids.w, &least->ids, id_type, nusers == 0, prev_id);
+		prev_id = least->ids.ival;
+		nusers++;
+
+		pairs.w.len = 0;
+		npairs = write_pairs(users, nu, &pairs, &scratch, &scratch_cap, min_day, &ntriples);
+		buf_reserve(&body, 5 + pairs.w.len);
+		w_varint(&body.w, npairs);
+		w_bytes(&body.w, pairs.w.out, pairs.w.len);
+
+		for (i = 0; i < nu; i++)
+			next_user(users[i]);
+	}
+
+	/* the header and the feature names, sized first, then everything written */
+	for (;;)
+	{
+		w_byte(&w, ACTIVITY_FORMAT_VERSION);
+		w_byte(&w, id_type);
+		w_varint(&w, nusers);
+		w_varint(&w, nfeat);
+		w_varint(&w, ntriples);
+		w_varint(&w, zigzag(min_day));
+		w_varint(&w, (uint64) ((int64) max_day - min_day));
+		w_varint(&w, ids.w.len);
+		w_bytes(&w, ids.w.out, ids.w.len);
+		for (f = 0; f < nfeat; f++)
+		{
+			w_varint(&w, lens[f]);
+			w_bytes(&w, names[f], lens[f]);
+		}
+		w_bytes(&w, body.w.out, body.w.len);
+		if (w.out)
+			break;
+		if (w.len > MaxAllocSize - VARHDRSZ)
+			too_large_value(w.len);
+		result = MemoryContextAlloc(outer, VARHDRSZ + w.len);
+		SET_VARSIZE(result, VARHDRSZ + w.len);
+		w.out = (uint8 *) VARDATA(result);
+		w.len = 0;
+	}
+
+	MemoryContextSwitchTo(outer);
+	MemoryContextDelete(work);
+	return result;
+}
+
+/*
+ * The stored form of a builder that holds only pending stored values
+ * (1 to UNION_MAX of them), by union_values; the result becomes the
+ * builder's one pending value and its cached stored form at once, so that
+ * values or rows added later merge with it.
+ */
+struct varlena *
+builder_union_pending(ActivityBuilder *b)
+{
+	const struct varlena *flats[UNION_MAX];
+	struct varlena *result;
+	MemoryContext oldcxt;
+	Size		at;
+	int			n = 0;
+
+	Assert(b->nkeys == 0 && b->npend >= 1 && b->npend <= UNION_MAX && b->flat == NULL);
+	for (at = 0; at < b->pend_len; at = INTALIGN(at + VARSIZE_ANY(b->pend + at)))
+		flats[n++] = (const struct varlena *) (b->pend + at);
+	/* one value in canonical order already: itself, when its header is the long one */
+	if (n == 1 && VARATT_IS_4B_U(flats[0]))
+	{
+		b->flat = (struct varlena *) b->pend;
+		return b->flat;
+	}
+	oldcxt = MemoryContextSwitchTo(b->hdr.eoh_context);
+	result = union_values(flats, n);
+	MemoryContextSwitchTo(oldcxt);
+	pfree(b->pend);
+	b->pend = (char *) result;
+	b->pend_len = b->pend_cap = VARSIZE(result);
+	b->npend = 1;
+	b->flat = result;
+	return result;
+}
