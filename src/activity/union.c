@@ -244,8 +244,8 @@ write_pairs(UnionInput **users, int nusers, Buf *pairs, int32 **scratch,
 			days = *scratch;
 		}
 
-		/* a varint of a code, a count or a day's offset takes 5 bytes at most */
-		buf_reserve(pairs, 15 + (Size) 5 * ndays);
+		/* ten bytes a varint: enough even for days out of order in a corrupted value */
+		buf_reserve(pairs, 30 + (Size) 10 * ndays);
 		w_varint(&pairs->w, prev_code < 0 ? code : code - (uint64) prev_code - 1);
 		prev_code = code;
 		w_varint(&pairs->w, ndays - 1);
