@@ -215,6 +215,9 @@ parse_component(Component *c, const char *name, const JsonbValue *v)
 		bad_model(name, "must be an object with \"weight\", \"red\" and \"green\"");
 	object_pairs(obj, &p);
 	c->name = pstrdup(name);
+	/* made once per model, not once per row */
+	c->name_len = strlen(name);
+	c->signal_what = psprintf("signal \"%s\"", name);
 	c->weight = 1.0;
 	for (i = 0; i < p.n; i++)
 	{
@@ -464,7 +467,7 @@ health_score_components(const HealthModel *m, Jsonb *signals, Scored *out)
 	{
 		const Component *c = &m->c[i];
 		JsonbValue *v = getKeyJsonValueFromContainer(&signals->root, c->name,
-													 strlen(c->name), NULL);
+													 c->name_len, NULL);
 
 		out[i].present = v != NULL && v->type != jbvNull;
 		if (out[i].present)
@@ -472,7 +475,7 @@ health_score_components(const HealthModel *m, Jsonb *signals, Scored *out)
 			double		r;
 			Decimal		dec;
 
-			if (!json_number(v, &out[i].value, &dec, psprintf("signal \"%s\"", c->name)))
+			if (!json_number(v, &out[i].value, &dec, c->signal_what))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("signal \"%s\" must be a number", c->name)));

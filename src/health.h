@@ -27,6 +27,8 @@ typedef struct Decimal
 typedef struct Component
 {
 	char	   *name;
+	int			name_len;
+	char	   *signal_what;	/* 'signal "name"', for errors */
 	double		weight;
 	double		red;
 	double		green;

@@ -245,13 +245,16 @@ write_pairs(UnionInput **users, int nusers, Buf *pairs, int32 **scratch,
 		}
 
 		/* ten bytes a varint: enough even for days out of order in a corrupted value */
-		buf_reserve(pairs, 30 + (Size) 10 * ndays);
+		buf_reserve(pairs, 30);
 		w_varint(&pairs->w, prev_code < 0 ? code : code - (uint64) prev_code - 1);
 		prev_code = code;
 		w_varint(&pairs->w, ndays - 1);
 		w_varint(&pairs->w, (uint64) ((int64) days[0] - min_day));
 		for (k = 1; k < ndays; k++)
+		{
+			buf_reserve(pairs, 10);
 			w_varint(&pairs->w, (uint64) ((int64) days[k] - days[k - 1] - 1));
+		}
 		*ntriples += ndays;
 		npairs++;
 		for (i = 0; i < nsel; i++)
