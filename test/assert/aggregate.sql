@@ -345,7 +345,7 @@ CREATE TEMP TABLE few_values AS
 SELECT g, v,
        activity_agg(u, d, f) AS a8,
        activity_agg(u::integer, d, f) AS a4,
-       activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f) AS at,
+       activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f) AS atext,
        activity_agg(md5(u::text)::uuid, d, f) AS au
 FROM few_rows GROUP BY g, v;
 DO $$
@@ -358,17 +358,17 @@ BEGIN
       INTO n, nbad, ex
       FROM (SELECT w.g,
                    w.a8 = r.a8 AND k.a8 = r.a8 AND w.a4 = r.a4 AND k.a4 = r.a4 AND
-                   w.at = r.at AND k.at = r.at AND w.au = r.au AND k.au = r.au AS ok
-              FROM (SELECT g, rollup(a8)::text a8, rollup(a4)::text a4,
-                           rollup(at)::text at, rollup(au)::text au
+                   w.atext = r.atext AND k.atext = r.atext AND w.au = r.au AND k.au = r.au AS ok
+              FROM (SELECT g, rollup(a8)::text AS a8, rollup(a4)::text AS a4,
+                           rollup(atext)::text AS atext, rollup(au)::text AS au
                       FROM few_values GROUP BY g) w
-              JOIN (SELECT g, rollup(a8)::text a8, rollup(a4)::text a4,
-                           rollup(at)::text at, rollup(au)::text au
+              JOIN (SELECT g, rollup(a8)::text AS a8, rollup(a4)::text AS a4,
+                           rollup(atext)::text AS atext, rollup(au)::text AS au
                       FROM few_values, generate_series(1, 4) GROUP BY g) k USING (g)
-              JOIN (SELECT g, activity_agg(u, d, f)::text a8,
-                           activity_agg(u::integer, d, f)::text a4,
-                           activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f)::text at,
-                           activity_agg(md5(u::text)::uuid, d, f)::text au
+              JOIN (SELECT g, activity_agg(u, d, f)::text AS a8,
+                           activity_agg(u::integer, d, f)::text AS a4,
+                           activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f)::text AS atext,
+                           activity_agg(md5(u::text)::uuid, d, f)::text AS au
                       FROM few_rows GROUP BY g) r USING (g)) t;
     IF n < 160 THEN
         RAISE EXCEPTION 'rollup of few values: only % groups compared', n;
@@ -381,11 +381,12 @@ BEGIN
     -- a running rollup: the state is flattened after every row, then grows
     SELECT count(*), count(*) FILTER (WHERE NOT ok), min(g) FILTER (WHERE NOT ok)
       INTO n, nbad, ex
-      FROM (SELECT w.g, w.act::text IS NOT DISTINCT FROM r.act::text AND w.at::text IS NOT DISTINCT FROM r.at::text AS ok
-              FROM (SELECT g, v, rollup(a8) OVER o AS act, rollup(at) OVER o AS at
+      FROM (SELECT w.g, w.act::text IS NOT DISTINCT FROM r.act::text
+                        AND w.atext::text IS NOT DISTINCT FROM r.atext::text AS ok
+              FROM (SELECT g, v, rollup(a8) OVER o AS act, rollup(atext) OVER o AS atext
                       FROM few_values WINDOW o AS (PARTITION BY g ORDER BY v)) w
               JOIN LATERAL (SELECT activity_agg(u, d, f) AS act,
-                                   activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f) AS at
+                                   activity_agg(substr('xyzzy', 1, (u + 5)::int), d, f) AS atext
                               FROM few_rows x WHERE x.g = w.g AND x.v <= w.v) r ON true) t;
     IF n < 500 THEN
         RAISE EXCEPTION 'running rollup: only % rows compared', n;
