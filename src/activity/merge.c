@@ -1,7 +1,8 @@
 /*
  * merge.c
  *		Stored values into a builder: rollup, activity_union and the
- *		combine step of both aggregates.
+ *		combine step of both aggregates.  Up to UNION_MAX values and
+ *		nothing else are merged by union.c instead, walked side by side.
  */
 #include "postgres.h"
 
@@ -38,7 +39,8 @@ flat_header(const struct varlena *flat, uint8 *id_type, uint64 *nfeatures)
  * a time (hashing each one's users and features into the group's
  * dictionaries, then sorting again once the users are renumbered in id
  * order) costs far more than reading them.  builder_merge() merges the
- * pending values in bulk when the stored form is needed, or as soon as
+ * pending values in bulk when the stored form is needed (union.c when they
+ * are few and the builder holds nothing else), or as soon as
  * they take more memory than the builder's keys (or 64 MB), which bounds
  * their memory and keeps the work amortised O(1) per triple: stored
  * triples take a few bytes, keys eight.
@@ -175,10 +177,10 @@ merge_keys(ActivityBuilder *b, const ActivityView *v, const uint32 *fmap,
 /*
  * Sorts and deduplicates b->keys, made of nruns runs (run r starts at
  * starts[r]; starts[nruns] is the end), each ascending when its value is
- * well formed.  Few runs are merged pairwise, in fewer passes over the keys
- * than a radix sort takes: combining the partial summaries of a parallel
- * query, or activity_union, merges two to a handful.  Many runs (rollup of
- * per-day summaries), or a run out of order, go to the radix sort.
+ * well formed.  Few runs (the builder's own keys and a few values added
+ * after them) are merged pairwise, in fewer passes over the keys than a
+ * radix sort takes.  Many runs (rollup of per-day summaries), or a run out
+ * of order, go to the radix sort.
  */
 #define MERGE_RUNS	4
 
