@@ -11,8 +11,10 @@
  *	- be the input itself: the binary input's bytes, or for text, the
  *	  output of activity_out (the text form is canonical);
  *	- survive activity_out + activity_in and activity_send unchanged;
- *	- be rebuilt byte for byte by a builder that adds it (once and twice)
- *	  and flattens it, through the expanded-object methods the server uses;
+ *	- be rebuilt byte for byte by a builder that adds it (once, twice: the
+ *	  union of a few values walked side by side, and UNION_MAX + 1 times:
+ *	  the builder's keys) and flattens it, through the expanded-object
+ *	  methods the server uses;
  *	- read consistently through ActivityView, IdReader and ActivityCursor:
  *	  ids ascending, every feature found by name, pairs in feature order,
  *	  days ascending and inside the value's range, as many days as counted
