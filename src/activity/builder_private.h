@@ -51,10 +51,12 @@ extern act_noreturn void too_large_value(Size len) act_noreturn_after;
 
 /*
  * union.c: the union of a few stored values, walked side by side; used
- * when a builder holds only pending values, at most UNION_MAX of them
+ * when a builder holds only pending values, at most UNION_MAX of them,
+ * and the walk pays (union_pays)
  */
-#define UNION_MAX	8
+#define UNION_MAX	64
 extern struct varlena *union_values(const struct varlena **flats, int n);
+extern bool union_pays(const ActivityBuilder *b);
 extern struct varlena *builder_union_pending(ActivityBuilder *b);
 
 #endif							/* ADOPTION_ACTIVITY_BUILDER_PRIVATE_H */

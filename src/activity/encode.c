@@ -310,7 +310,7 @@ builder_flatten(ActivityBuilder *b)
 	if (b->flat)
 		return b->flat;
 	/* a few stored values and nothing else: walked side by side */
-	if (b->nkeys == 0 && b->npend >= 1 && b->npend <= UNION_MAX)
+	if (union_pays(b))
 		return builder_union_pending(b);
 	builder_merge(b);
 	return builder_flatten_keys(b);

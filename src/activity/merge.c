@@ -1,8 +1,8 @@
 /*
  * merge.c
  *		Stored values into a builder: rollup, activity_union and the
- *		combine step of both aggregates.  Up to UNION_MAX values and
- *		nothing else are merged by union.c instead, walked side by side.
+ *		combine step of both aggregates.  A few values and nothing else
+ *		are merged by union.c instead, walked side by side (union_pays).
  */
 #include "postgres.h"
 

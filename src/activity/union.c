@@ -174,22 +174,66 @@ union_two(const int32 *a, uint32 na, const int32 *b, uint32 nb, int32 *out)
 }
 
 /*
- * The union of the days of the inputs in sel (two or more), in order, into
- * out, merged pairwise through tmp (each as long as all their days)
+ * The union of the days of the inputs in sel (two or more), in order: the
+ * lists merged two by two in rounds, as runs in a and b (each as long as
+ * all their days), so that each day moves once a round, log2(nsel) times.
+ * Returns whichever of a and b holds it, its length in *n.
  */
-static uint32
-union_days(UnionInput **sel, int nsel, int32 *out, int32 *tmp)
+static int32 *
+union_days(UnionInput **sel, int nsel, int32 *a, int32 *b, uint32 *n)
 {
-	uint32		n = union_two(sel[0]->c.days, sel[0]->c.ndays,
-							  sel[1]->c.days, sel[1]->c.ndays, out);
-	int			i;
+	uint32		bounds[UNION_MAX + 1];
+	int32	   *src = a,
+			   *dst = b;
+	uint32		len = 0;
+	int			nruns = 0,
+				r;
 
-	for (i = 2; i < nsel; i++)
+	for (r = 0; r < nsel; r += 2)
 	{
-		memcpy(tmp, out, n * sizeof(int32));
-		n = union_two(tmp, n, sel[i]->c.days, sel[i]->c.ndays, out);
+		const ActivityCursor *x = &sel[r]->c;
+
+		bounds[nruns++] = len;
+		if (r + 1 < nsel)
+			len += union_two(x->days, x->ndays, sel[r + 1]->c.days, sel[r + 1]->c.ndays,
+							 src + len);
+		else
+		{
+			memcpy(src + len, x->days, x->ndays * sizeof(int32));
+			len += x->ndays;
+		}
 	}
-	return n;
+	bounds[nruns] = len;
+	while (nruns > 1)
+	{
+		int			m = 0;
+		uint32		w = 0;
+		int32	   *t;
+
+		/* run m's bound is written once runs 2m and 2m + 1 have been read */
+		for (r = 0; r < nruns; r += 2)
+		{
+			uint32		lo = bounds[r],
+						mid = bounds[r + 1],
+						hi = r + 1 < nruns ? bounds[r + 2] : mid;
+
+			bounds[m++] = w;
+			if (r + 1 < nruns)
+				w += union_two(src + lo, mid - lo, src + mid, hi - mid, dst + w);
+			else
+			{
+				memcpy(dst + w, src + lo, (mid - lo) * sizeof(int32));
+				w += mid - lo;
+			}
+		}
+		bounds[m] = w;
+		nruns = m;
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	*n = bounds[1];
+	return src;
 }
 
 /*
@@ -240,8 +284,7 @@ write_pairs(UnionInput **users, int nusers, Buf *pairs, int32 **scratch,
 				*scratch_cap = Max(total, *scratch_cap * 2);
 				*scratch = repalloc_huge(*scratch, *scratch_cap * 2 * sizeof(int32));
 			}
-			ndays = union_days(sel, nsel, *scratch, *scratch + *scratch_cap);
-			days = *scratch;
+			days = union_days(sel, nsel, *scratch, *scratch + *scratch_cap, &ndays);
 		}
 
 		/* ten bytes a varint: enough even for days out of order in a corrupted value */
@@ -386,8 +429,44 @@ union_values(const struct varlena **flats, int n)
 }
 
 /*
+ * Whether the builder holds only pending stored values, and few enough
+ * for union_values to be the cheaper merge.  The walk looks at the current
+ * user of every value for each user it writes, so it pays when the values
+ * are few (up to UNION_WALK_ANY: the partial states of a parallel query,
+ * activity_union) or hold many triples for each user so looked at, as
+ * the partial states of Citus's shards or per-account summaries rolled up
+ * by segment do (users times values at most the triples).  Many small
+ * values, a rollup of per-day summaries, go through the builder's keys.
+ */
+#define UNION_WALK_ANY	8
+
+bool
+union_pays(const ActivityBuilder *b)
+{
+	uint64		users = 0,
+				triples = 0;
+	Size		at;
+
+	if (b->nkeys != 0 || b->npend == 0 || b->npend > UNION_MAX)
+		return false;
+	if (b->npend <= UNION_WALK_ANY)
+		return true;
+	for (at = 0; at < b->pend_len; at = INTALIGN(at + VARSIZE_ANY(b->pend + at)))
+	{
+		const uint8 *p = (const uint8 *) VARDATA_ANY(b->pend + at);
+		const uint8 *end = p + VARSIZE_ANY_EXHDR(b->pend + at);
+
+		p += ACTIVITY_HEADER_BYTES;
+		users += r_varint(&p, end);
+		(void) r_varint(&p, end);	/* features */
+		triples += r_varint(&p, end);
+	}
+	return users * b->npend <= triples;
+}
+
+/*
  * The stored form of a builder that holds only pending stored values
- * (1 to UNION_MAX of them), by union_values; the result becomes the
+ * (1 to UNION_MAX of them, see union_pays), by union_values; the result becomes the
  * builder's one pending value and its cached stored form at once, so that
  * values or rows added later merge with it.
  */

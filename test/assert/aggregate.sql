@@ -397,6 +397,46 @@ BEGIN
     END IF;
 END $$;
 
+-- More values (9 to 64) are walked side by side when they hold many triples
+-- for their users (per-account summaries rolled up by segment, the partial
+-- states of many shards), else merged by the builder's keys: groups of 9 to
+-- 64 values of two users and many days each take the walk up to about 35
+-- values and the keys beyond; nine copies of each value always take the
+-- keys.  Both must give the summary of the rows.
+SELECT setseed(0.75);
+CREATE TEMP TABLE many_rows AS
+SELECT g, v, (g % 3 - 1 + floor(random() * 2))::bigint AS u,
+       (ARRAY[NULL, 'a', 'b'])[1 + floor(random() * 3)::int] AS f,
+       date '2026-01-01' + floor(random() * 120)::int AS d
+FROM generate_series(1, 60) g, generate_series(1, 9 + g % 56) v, generate_series(1, 40) k;
+CREATE TEMP TABLE many_values AS
+SELECT g, v, activity_agg(u, d, f) AS a8, activity_agg('u' || u, d, f) AS atext
+FROM many_rows GROUP BY g, v;
+DO $$
+DECLARE
+    n    bigint;
+    nbad bigint;
+    ex   int;
+BEGIN
+    SELECT count(*), count(*) FILTER (WHERE NOT ok), min(g) FILTER (WHERE NOT ok)
+      INTO n, nbad, ex
+      FROM (SELECT w.g, w.a8 = r.a8 AND k.a8 = r.a8 AND w.atext = r.atext AND k.atext = r.atext AS ok
+              FROM (SELECT g, rollup(a8)::text AS a8, rollup(atext)::text AS atext
+                      FROM many_values GROUP BY g) w
+              JOIN (SELECT g, rollup(a8)::text AS a8, rollup(atext)::text AS atext
+                      FROM many_values, generate_series(1, 9) GROUP BY g) k USING (g)
+              JOIN (SELECT g, activity_agg(u, d, f)::text AS a8,
+                           activity_agg('u' || u, d, f)::text AS atext
+                      FROM many_rows GROUP BY g) r USING (g)) t;
+    IF n < 60 THEN
+        RAISE EXCEPTION 'rollup of 9 to 64 values: only % groups compared', n;
+    END IF;
+    IF nbad > 0 THEN
+        RAISE EXCEPTION 'rollup of 9 to 64 values differs from the summary of their rows for % of % groups, e.g. group %',
+            nbad, n, ex;
+    END IF;
+END $$;
+
 -- the case above, by hand: {(1, no feature, d)} and {(1, 'x', d)} have two triples
 SELECT pg_temp.expect('activity_union of (1, -, d) and (1, x, d)',
     activity_union(activity_agg(1::bigint, date '2026-01-05'),
