@@ -326,7 +326,8 @@ union_values(const struct varlena **flats, int n)
 				pairs;
 	int32	   *scratch;
 	Size		scratch_cap = 256;
-	Size		in_bytes = 0;
+	Size		in_bytes = 0,
+				nnames = 0;
 	uint64		nusers = 0,
 				ntriples = 0;
 	int32		min_day = PG_INT32_MAX,
@@ -351,10 +352,10 @@ union_values(const struct varlena **flats, int n)
 		next_user(&in[i]);
 	}
 	id_type = in[0].v.id_type;
-	for (i = 0, f = 0; i < n; i++)
-		f += in[i].v.nfeatures;
-	names = palloc(Max(f, 1) * sizeof(char *));
-	lens = palloc(Max(f, 1) * sizeof(uint32));
+	for (i = 0; i < n; i++)
+		nnames += in[i].v.nfeatures;
+	names = huge_array(const char *, Max(nnames, 1));
+	lens = huge_array(uint32, Max(nnames, 1));
 	nfeat = union_features(in, n, names, lens);
 
 	buf_init(&ids, in_bytes / 4);
