@@ -87,6 +87,62 @@ w_bytes(Writer *w, const void *src, Size n)
 	w->len += n;
 }
 
+/*
+ * A growing output buffer, for code that writes a stored form in one pass
+ * from values it reads (reshape.c, union.c) and cannot size it first.
+ */
+typedef struct Bytes
+{
+	uint8	   *data;
+	Size		len;
+	Size		cap;
+} Bytes;
+
+static inline void
+bytes_init(Bytes *b, Size cap)
+{
+	b->cap = Max(cap, 64);
+	b->data = MemoryContextAllocHuge(CurrentMemoryContext, b->cap);
+	b->len = 0;
+}
+
+/* room for n more bytes */
+static inline void
+bytes_reserve(Bytes *b, Size n)
+{
+	if (unlikely(b->len + n > b->cap))
+	{
+		Size		cap = Max(b->cap * 2, b->len + n);
+
+		if (cap > MaxAllocHugeSize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("activity summary too large to build in memory")));
+		b->data = repalloc_huge(b->data, cap);
+		b->cap = cap;
+	}
+}
+
+/* a varint; the room for it (10 bytes) reserved */
+static inline void
+put_varint(Bytes *b, uint64 v)
+{
+	while (v >= 0x80)
+	{
+		b->data[b->len++] = (uint8) (v | 0x80);
+		v >>= 7;
+	}
+	b->data[b->len++] = (uint8) v;
+}
+
+static inline void
+put_bytes(Bytes *b, const void *src, Size n)
+{
+	bytes_reserve(b, n);
+	memcpy(b->data + b->len, src, n);
+	b->len += n;
+}
+
 static inline uint64
 zigzag(int64 v)
 {

@@ -170,3 +170,60 @@ union_runs(uint64 *a, uint64 *tmp, Size *bounds, int nruns, Size *n)
 	*n = bounds[nruns];
 	return src;
 }
+
+/* merge_two_runs for days */
+static uint32
+merge_two_day_runs(const int32 *a, uint32 na, const int32 *c, uint32 nc, int32 *out)
+{
+	uint32		i = 0,
+				j = 0,
+				w = 0;
+
+	while (i < na && j < nc)
+	{
+		int32		x = a[i],
+					y = c[j];
+
+		out[w++] = x < y ? x : y;
+		i += x <= y;
+		j += y <= x;
+	}
+	memcpy(out + w, a + i, (na - i) * sizeof(int32));
+	w += na - i;
+	memcpy(out + w, c + j, (nc - j) * sizeof(int32));
+	return w + nc - j;
+}
+
+/*
+ * union_runs for runs of days: a user's days over several features, or a
+ * pair's days from several values.  bounds (bounds[0] = 0) is overwritten;
+ * returns whichever of a and tmp holds the result, its length in *n.
+ */
+int32 *
+union_day_runs(int32 *a, int32 *tmp, uint32 *bounds, uint32 nruns, uint32 *n)
+{
+	int32	   *src = a;
+
+	Assert(bounds[0] == 0);
+	while (nruns > 1)
+	{
+		int32	   *dst = src == a ? tmp : a;
+		uint32		r,
+					m = 0;
+
+		/* bounds[m + 1] is written after bounds[2m .. 2m + 2] are read */
+		for (r = 0; r < nruns; r += 2, m++)
+		{
+			uint32		lo = bounds[r],
+						mid = bounds[r + 1],
+						hi = r + 1 < nruns ? bounds[r + 2] : mid;
+
+			bounds[m + 1] = bounds[m] + merge_two_day_runs(src + lo, mid - lo, src + mid,
+														   hi - mid, dst + bounds[m]);
+		}
+		nruns = m;
+		src = dst;
+	}
+	*n = bounds[nruns];
+	return src;
+}

@@ -33,6 +33,8 @@ extern void sort_keys(uint64 *keys, Size n);
 
 /* the union of ascending runs; returns whichever of a and tmp holds it */
 extern uint64 *union_runs(uint64 *a, uint64 *tmp, Size *bounds, int nruns, Size *n);
+/* the same for runs of days (DateADT), as a value's day lists are */
+extern int32 *union_day_runs(int32 *a, int32 *tmp, uint32 *bounds, uint32 nruns, uint32 *n);
 
 /* drops the repeats of a sorted array; returns its new length */
 static inline Size

@@ -12,6 +12,7 @@
 #include "utils/uuid.h"
 
 #include "activity/format.h"
+#include "activity/radix.h"
 
 const char *
 activity_id_type_name(int id_type)
@@ -312,33 +313,6 @@ cursor_next_pair(ActivityCursor *c)
 	return true;
 }
 
-/* merges two sorted runs into out, dropping duplicates */
-static uint32
-merge_runs(const int32 *a, uint32 na, const int32 *b, uint32 nb, int32 *out)
-{
-	uint32		i = 0,
-				j = 0,
-				n = 0;
-
-	while (i < na && j < nb)
-	{
-		if (a[i] < b[j])
-			out[n++] = a[i++];
-		else if (a[i] > b[j])
-			out[n++] = b[j++];
-		else
-		{
-			out[n++] = a[i++];
-			j++;
-		}
-	}
-	while (i < na)
-		out[n++] = a[i++];
-	while (j < nb)
-		out[n++] = b[j++];
-	return n;
-}
-
 /*
  * Merges the sorted runs of c->days bounded by runs[0 .. nruns] (runs[0]
  * is 0) into one, bottom-up, dropping duplicates; returns its length.
@@ -346,8 +320,8 @@ merge_runs(const int32 *a, uint32 na, const int32 *b, uint32 nb, int32 *out)
 static uint32
 cursor_merge(ActivityCursor *c, uint32 *runs, uint32 nruns)
 {
-	int32	   *src = c->days;
-	int32	   *dst;
+	int32	   *merged;
+	uint32		n;
 
 	if (c->tmpcap < c->cap)
 	{
@@ -356,36 +330,10 @@ cursor_merge(ActivityCursor *c, uint32 *runs, uint32 nruns)
 		c->tmpcap = c->cap;
 		c->tmp = palloc((Size) c->tmpcap * sizeof(int32));
 	}
-	dst = c->tmp;
-	while (nruns > 1)
-	{
-		uint32		r,
-					m = 0,
-					w = 0;
-		int32	   *swap;
-
-		for (r = 0; r < nruns; r += 2)
-		{
-			uint32		s = runs[r],
-						e = runs[r + 1];
-
-			if (r + 1 < nruns)
-				w += merge_runs(src + s, e - s, src + e, runs[r + 2] - e, dst + w);
-			else
-			{
-				memcpy(dst + w, src + s, (Size) (e - s) * sizeof(int32));
-				w += e - s;
-			}
-			runs[++m] = w;
-		}
-		nruns = m;
-		swap = src;
-		src = dst;
-		dst = swap;
-	}
-	if (src != c->days)
-		memcpy(c->days, src, (Size) runs[1] * sizeof(int32));
-	return runs[1];
+	merged = union_day_runs(c->days, c->tmp, runs, nruns, &n);
+	if (merged != c->days)
+		memcpy(c->days, merged, (Size) n * sizeof(int32));
+	return n;
 }
 
 /*

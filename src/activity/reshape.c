@@ -116,58 +116,6 @@ set_names(Reshape *r, const Label *out, bool keep_none)
  * ----------------------------------------------------------------
  */
 
-typedef struct Bytes
-{
-	uint8	   *data;
-	Size		len;
-	Size		cap;
-} Bytes;
-
-static void
-bytes_init(Bytes *b, Size cap)
-{
-	b->cap = Max(cap, 64);
-	b->data = MemoryContextAllocHuge(CurrentMemoryContext, b->cap);
-	b->len = 0;
-}
-
-/* room for n more bytes */
-static inline void
-bytes_reserve(Bytes *b, Size n)
-{
-	if (b->len + n > b->cap)
-	{
-		Size		cap = Max(b->cap * 2, b->len + n);
-
-		if (cap > MaxAllocHugeSize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("reshaped activity summary too large to build in memory")));
-		b->data = repalloc_huge(b->data, cap);
-		b->cap = cap;
-	}
-}
-
-/* a varint; the room for it (10 bytes) reserved */
-static inline void
-put_varint(Bytes *b, uint64 v)
-{
-	while (v >= 0x80)
-	{
-		b->data[b->len++] = (uint8) (v | 0x80);
-		v >>= 7;
-	}
-	b->data[b->len++] = (uint8) v;
-}
-
-static inline void
-put_bytes(Bytes *b, const void *src, Size n)
-{
-	bytes_reserve(b, n);
-	memcpy(b->data + b->len, src, n);
-	b->len += n;
-}
-
 /* a varint of a body this file wrote */
 static inline uint64
 get_varint(const uint8 **pp)

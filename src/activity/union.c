@@ -4,13 +4,14 @@
  *		form.
  *
  * Combining the partial summaries of a parallel query (or of Citus's
- * shards) and activity_union merge two to a handful of values, each in
- * canonical order already.  Walking them side by side -- users in id order,
- * each user's pairs in feature order, each pair's days in order -- and
- * encoding as it goes gives the canonical result without what
- * builder_merge needs for many values: dictionaries of users and features,
- * packed keys and their sort.  builder_flatten takes this path when the
- * builder holds only pending stored values, and few of them.
+ * shards), activity_union and rollups of per-account summaries by segment
+ * merge a few values, each in canonical order already.  Walking them side
+ * by side -- users in id order, each user's pairs in feature order, each
+ * pair's days in order -- and encoding as it goes gives the canonical
+ * result without what builder_merge needs for many values: dictionaries
+ * of users and features, packed keys and their sort.  builder_flatten
+ * takes this path when the builder holds only pending stored values and
+ * the walk pays (union_pays).
  */
 #include "postgres.h"
 
@@ -19,35 +20,6 @@
 #include "utils/uuid.h"
 
 #include "activity/builder_private.h"
-
-/* a growing output buffer */
-typedef struct Buf
-{
-	Writer		w;
-	Size		cap;
-} Buf;
-
-static void
-buf_init(Buf *b, Size cap)
-{
-	b->cap = Max(cap, 64);
-	b->w.out = MemoryContextAllocHuge(CurrentMemoryContext, b->cap);
-	b->w.len = 0;
-}
-
-/* room for n more bytes */
-static inline void
-buf_reserve(Buf *b, Size n)
-{
-	if (unlikely(b->w.len + n > b->cap))
-	{
-		/* a part larger than a value may be: the value would be too */
-		if (b->w.len + n > MaxAllocSize - VARHDRSZ)
-			too_large_value(b->w.len + n);
-		b->cap = Max(b->cap * 2, b->w.len + n);
-		b->w.out = repalloc_huge(b->w.out, b->cap);
-	}
-}
 
 /* one of the values merged, and where its walk is */
 typedef struct UnionInput
@@ -131,109 +103,47 @@ union_features(UnionInput *in, int n, const char **names, uint32 *lens)
 }
 
 static void
-write_id(Writer *w, const IdReader *r, uint8 id_type, bool first, int64 prev)
+write_id(Bytes *out, const IdReader *r, uint8 id_type, bool first, int64 prev)
 {
 	switch (id_type)
 	{
 		case ACT_ID_INT4:
 		case ACT_ID_INT8:
-			w_varint(w, first ? zigzag(r->ival) : (uint64) r->ival - (uint64) prev - 1);
+			bytes_reserve(out, 10);
+			put_varint(out, first ? zigzag(r->ival) : (uint64) r->ival - (uint64) prev - 1);
 			break;
 		case ACT_ID_TEXT:
-			w_varint(w, r->len);
-			w_bytes(w, r->bytes, r->len);
+			bytes_reserve(out, 10);
+			put_varint(out, r->len);
+			put_bytes(out, r->bytes, r->len);
 			break;
 		case ACT_ID_UUID:
-			w_bytes(w, r->bytes, UUID_LEN);
+			put_bytes(out, r->bytes, UUID_LEN);
 			break;
 	}
-}
-
-/* the union of two ascending day lists into out; returns its length */
-static uint32
-union_two(const int32 *a, uint32 na, const int32 *b, uint32 nb, int32 *out)
-{
-	uint32		i = 0,
-				j = 0,
-				n = 0;
-
-	while (i < na && j < nb)
-	{
-		int32		x = a[i],
-					y = b[j];
-
-		out[n++] = x <= y ? x : y;
-		i += x <= y;
-		j += y <= x;
-	}
-	while (i < na)
-		out[n++] = a[i++];
-	while (j < nb)
-		out[n++] = b[j++];
-	return n;
 }
 
 /*
- * The union of the days of the inputs in sel (two or more), in order: the
- * lists merged two by two in rounds, as runs in a and b (each as long as
- * all their days), so that each day moves once a round, log2(nsel) times.
- * Returns whichever of a and b holds it, its length in *n.
+ * The union of the days of the inputs in sel (two or more), in order:
+ * their lists copied into a as runs, merged by union_day_runs through b
+ * (each as long as all their days).  Returns whichever of a and b holds
+ * it, its length in *n.
  */
 static int32 *
 union_days(UnionInput **sel, int nsel, int32 *a, int32 *b, uint32 *n)
 {
 	uint32		bounds[UNION_MAX + 1];
-	int32	   *src = a,
-			   *dst = b;
 	uint32		len = 0;
-	int			nruns = 0,
-				r;
+	int			i;
 
-	for (r = 0; r < nsel; r += 2)
+	for (i = 0; i < nsel; i++)
 	{
-		const ActivityCursor *x = &sel[r]->c;
-
-		bounds[nruns++] = len;
-		if (r + 1 < nsel)
-			len += union_two(x->days, x->ndays, sel[r + 1]->c.days, sel[r + 1]->c.ndays,
-							 src + len);
-		else
-		{
-			memcpy(src + len, x->days, x->ndays * sizeof(int32));
-			len += x->ndays;
-		}
+		bounds[i] = len;
+		memcpy(a + len, sel[i]->c.days, sel[i]->c.ndays * sizeof(int32));
+		len += sel[i]->c.ndays;
 	}
-	bounds[nruns] = len;
-	while (nruns > 1)
-	{
-		int			m = 0;
-		uint32		w = 0;
-		int32	   *t;
-
-		/* run m's bound is written once runs 2m and 2m + 1 have been read */
-		for (r = 0; r < nruns; r += 2)
-		{
-			uint32		lo = bounds[r],
-						mid = bounds[r + 1],
-						hi = r + 1 < nruns ? bounds[r + 2] : mid;
-
-			bounds[m++] = w;
-			if (r + 1 < nruns)
-				w += union_two(src + lo, mid - lo, src + mid, hi - mid, dst + w);
-			else
-			{
-				memcpy(dst + w, src + lo, (mid - lo) * sizeof(int32));
-				w += mid - lo;
-			}
-		}
-		bounds[m] = w;
-		nruns = m;
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	*n = bounds[1];
-	return src;
+	bounds[nsel] = len;
+	return union_day_runs(a, b, bounds, nsel, n);
 }
 
 /*
@@ -242,7 +152,7 @@ union_days(UnionInput **sel, int nsel, int32 *a, int32 *b, uint32 *n)
  * days to *ntriples.
  */
 static uint32
-write_pairs(UnionInput **users, int nusers, Buf *pairs, int32 **scratch,
+write_pairs(UnionInput **users, int nusers, Bytes *pairs, int32 **scratch,
 			Size *scratch_cap, int32 min_day, uint64 *ntriples)
 {
 	uint32		npairs = 0;
@@ -288,15 +198,15 @@ write_pairs(UnionInput **users, int nusers, Buf *pairs, int32 **scratch,
 		}
 
 		/* ten bytes a varint: enough even for days out of order in a corrupted value */
-		buf_reserve(pairs, 30);
-		w_varint(&pairs->w, prev_code < 0 ? code : code - (uint64) prev_code - 1);
+		bytes_reserve(pairs, 30);
+		put_varint(pairs, prev_code < 0 ? code : code - (uint64) prev_code - 1);
 		prev_code = code;
-		w_varint(&pairs->w, ndays - 1);
-		w_varint(&pairs->w, (uint64) ((int64) days[0] - min_day));
+		put_varint(pairs, ndays - 1);
+		put_varint(pairs, (uint64) ((int64) days[0] - min_day));
 		for (k = 1; k < ndays; k++)
 		{
-			buf_reserve(pairs, 10);
-			w_varint(&pairs->w, (uint64) ((int64) days[k] - days[k - 1] - 1));
+			bytes_reserve(pairs, 10);
+			put_varint(pairs, (uint64) ((int64) days[k] - days[k - 1] - 1));
 		}
 		*ntriples += ndays;
 		npairs++;
@@ -321,7 +231,7 @@ union_values(const struct varlena **flats, int n)
 	uint32	   *lens;
 	uint32		nfeat,
 				f;
-	Buf			ids,
+	Bytes		ids,
 				body,
 				pairs;
 	int32	   *scratch;
@@ -358,9 +268,9 @@ union_values(const struct varlena **flats, int n)
 	lens = huge_array(uint32, Max(nnames, 1));
 	nfeat = union_features(in, n, names, lens);
 
-	buf_init(&ids, in_bytes / 4);
-	buf_init(&body, in_bytes);
-	buf_init(&pairs, 256);
+	bytes_init(&ids, in_bytes / 4);
+	bytes_init(&body, in_bytes);
+	bytes_init(&pairs, 256);
 	scratch = palloc(scratch_cap * 2 * sizeof(int32));	/* two halves */
 
 	/* users in id order: each one once, with the pairs of every input holding it */
@@ -381,16 +291,15 @@ union_values(const struct varlena **flats, int n)
 			if (in[i].has_user && cmp_ids(&in[i].ids, &least->ids, id_type) == 0)
 				users[nu++] = &in[i];
 
-		buf_reserve(&ids, 10 + least->ids.len);
-		write_id(&ids.w, &least->ids, id_type, nusers == 0, prev_id);
+		write_id(&ids, &least->ids, id_type, nusers == 0, prev_id);
 		prev_id = least->ids.ival;
 		nusers++;
 
-		pairs.w.len = 0;
+		pairs.len = 0;
 		npairs = write_pairs(users, nu, &pairs, &scratch, &scratch_cap, min_day, &ntriples);
-		buf_reserve(&body, 5 + pairs.w.len);
-		w_varint(&body.w, npairs);
-		w_bytes(&body.w, pairs.w.out, pairs.w.len);
+		bytes_reserve(&body, 10);
+		put_varint(&body, npairs);
+		put_bytes(&body, pairs.data, pairs.len);
 
 		for (i = 0; i < nu; i++)
 			next_user(users[i]);
@@ -406,14 +315,14 @@ union_values(const struct varlena **flats, int n)
 		w_varint(&w, ntriples);
 		w_varint(&w, zigzag(min_day));
 		w_varint(&w, (uint64) ((int64) max_day - min_day));
-		w_varint(&w, ids.w.len);
-		w_bytes(&w, ids.w.out, ids.w.len);
+		w_varint(&w, ids.len);
+		w_bytes(&w, ids.data, ids.len);
 		for (f = 0; f < nfeat; f++)
 		{
 			w_varint(&w, lens[f]);
 			w_bytes(&w, names[f], lens[f]);
 		}
-		w_bytes(&w, body.w.out, body.w.len);
+		w_bytes(&w, body.data, body.len);
 		if (w.out)
 			break;
 		if (w.len > MaxAllocSize - VARHDRSZ)
