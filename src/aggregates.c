@@ -190,6 +190,32 @@ hashed_aggregation(FunctionCallInfo fcinfo)
 }
 
 /*
+ * The builder index in stage s of the aggregate state, the state created
+ * or expanded (and added to the stage) as needed; the state datum to
+ * return in *state.
+ */
+static uint32
+staged_state(FunctionCallInfo fcinfo, BuilderStage *s, uint8 id_type,
+			 MemoryContext aggcxt, Datum *state)
+{
+	ActivityBuilder *b;
+	int64		i;
+
+	if (!PG_ARGISNULL(0))
+	{
+		*state = PG_GETARG_DATUM(0);
+		i = stage_builder_index(s, *state);
+		if (i >= 0)
+			return (uint32) i;
+	}
+	/* a new state, one of this context not staged yet, or a copy we expanded */
+	b = agg_state(fcinfo, id_type, aggcxt);
+	Assert(b->stage == NULL);
+	*state = EOHPGetRWDatum(&b->hdr);
+	return stage_add_builder(s, b);
+}
+
+/*
  * activity_agg over hashed groups, integer user ids: the row is staged for
  * the group's builder, found from the state datum without reading it.
  */
@@ -198,31 +224,10 @@ activity_trans_staged(FunctionCallInfo fcinfo, BuilderStage *s, uint8 id_type,
 					  bool tstz, MemoryContext aggcxt)
 {
 	Datum		state;
-	int64		i;
+	uint32		i = staged_state(fcinfo, s, id_type, aggcxt, &state);
 	int32		day;
 	uint32		feature = 0;
 
-	if (PG_ARGISNULL(0))
-	{
-		ActivityBuilder *b = builder_create(builder_context(aggcxt), id_type, false);
-
-		state = EOHPGetRWDatum(&b->hdr);
-		i = stage_add_builder(s, b);
-	}
-	else
-	{
-		state = PG_GETARG_DATUM(0);
-		i = stage_builder_index(s, state);
-		if (i < 0)
-		{
-			ActivityBuilder *b = agg_state(fcinfo, id_type, aggcxt);
-
-			/* a state of this context not staged yet, or a copy we expanded */
-			Assert(b->stage == NULL);
-			state = EOHPGetRWDatum(&b->hdr);
-			i = stage_add_builder(s, b);
-		}
-	}
 	day = tstz ? tstz_to_day(PG_GETARG_TIMESTAMPTZ(2)) : date_to_day(PG_GETARG_DATEADT(2));
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 	{
@@ -230,7 +235,7 @@ activity_trans_staged(FunctionCallInfo fcinfo, BuilderStage *s, uint8 id_type,
 
 		feature = stage_feature(s, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
 	}
-	stage_row(s, (uint32) i,
+	stage_row(s, i,
 			  id_type == ACT_ID_INT4 ? (int64) PG_GETARG_INT32(1) : PG_GETARG_INT64(1),
 			  feature, day);
 	PG_RETURN_DATUM(state);
@@ -345,7 +350,9 @@ activity_union(PG_FUNCTION_ARGS)
 /*
  * rollup's transition function and the combine function of both
  * aggregates: adds the second value to the state.  Called outside an
- * aggregate it is activity_union.
+ * aggregate it is activity_union.  Over hashed groups, small values are
+ * staged (activity/stage.h): a rollup of per-day summaries per account
+ * hands each row to another group.
  */
 Datum
 activity_combine(PG_FUNCTION_ARGS)
@@ -363,6 +370,20 @@ activity_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	add = PG_GETARG_ACTIVITY(1);
+	if (VARSIZE_ANY(add) <= STAGE_VALUE_MAX && hashed_aggregation(fcinfo))
+	{
+		BuilderStage *s = stage_for(aggcxt, builder_context);
+
+		if (s != NULL)
+		{
+			Datum		state;
+			uint32		i = staged_state(fcinfo, s, activity_value_id_type(add),
+										 aggcxt, &state);
+
+			stage_value(s, i, add);
+			PG_RETURN_DATUM(state);
+		}
+	}
 	b = agg_state(fcinfo, activity_value_id_type(add), aggcxt);
 	builder_add_flat(b, add);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));

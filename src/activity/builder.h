@@ -56,6 +56,7 @@ typedef struct ActivityBuilder
 extern ActivityBuilder *builder_create(MemoryContext cxt, uint8 id_type, bool own_context);
 extern ActivityBuilder *builder_from_rw_datum(Datum d);
 extern void builder_add_flat(ActivityBuilder *b, const struct varlena *flat);
+extern void builder_reserve_pending(ActivityBuilder *b, Size more);
 extern void builder_merge(ActivityBuilder *b);
 extern struct varlena *builder_flatten(ActivityBuilder *b);
 

@@ -34,6 +34,27 @@ flat_header(const struct varlena *flat, uint8 *id_type, uint64 *nfeatures)
 }
 
 /*
+ * Room for more bytes of pending values (each at an int-aligned offset)
+ * after those held: a stage flush reserves a builder's batch at once.
+ */
+void
+builder_reserve_pending(ActivityBuilder *b, Size more)
+{
+	Size		need = INTALIGN(b->pend_len) + more;
+
+	if (need > b->pend_cap)
+	{
+		Size		cap = Max(Max(b->pend_cap * 2, need), 1024);
+
+		if (b->pend)
+			b->pend = repalloc_huge(b->pend, cap);
+		else
+			b->pend = MemoryContextAllocHuge(b->hdr.eoh_context, cap);
+		b->pend_cap = cap;
+	}
+}
+
+/*
  * Adds every triple of a stored value.  The value is only copied here:
  * rollup adds many small summaries to each group, and merging them one at
  * a time (hashing each one's users and features into the group's
@@ -62,16 +83,7 @@ builder_add_flat(ActivityBuilder *b, const struct varlena *flat)
 	if (ntriples == 0)
 		return;
 	builder_forget_flat(b);
-	if (at + len > b->pend_cap)
-	{
-		Size		cap = Max(Max(b->pend_cap * 2, at + len), 1024);
-
-		if (b->pend)
-			b->pend = repalloc_huge(b->pend, cap);
-		else
-			b->pend = MemoryContextAllocHuge(b->hdr.eoh_context, cap);
-		b->pend_cap = cap;
-	}
+	builder_reserve_pending(b, len);
 	memcpy(b->pend + at, flat, len);
 	b->pend_len = at + len;
 	b->npend++;

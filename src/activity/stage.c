@@ -22,6 +22,20 @@
 #define ROWS_PER_BUILDER 64
 
 /*
+ * Staged stored values are flushed once they take VALUE_BYTES_PER_BUILDER
+ * bytes per builder, at least STAGE_MIN_VALUE_BYTES and at most
+ * STAGE_MAX_VALUE_BYTES: enough values per builder to pay for reaching it,
+ * few enough bytes to be read back from the cache.
+ */
+#ifndef VALUE_BYTES_PER_BUILDER
+#define VALUE_BYTES_PER_BUILDER	2048
+#endif
+#define STAGE_MIN_VALUE_BYTES	((Size) 256 << 10)
+#ifndef STAGE_MAX_VALUE_BYTES
+#define STAGE_MAX_VALUE_BYTES	((Size) 8 << 20)
+#endif
+
+/*
  * The stages alive, one per builders' context, each removed by a callback
  * when its context goes (reset or deleted with the aggregate context); the
  * last one found is remembered with its aggregate context.  A query rarely
@@ -170,13 +184,104 @@ stage_grow(BuilderStage *s)
 }
 
 /*
+ * Counts the staged items of each builder into s->start, as the start of
+ * each builder's items in builder order (then moved to its end as the
+ * caller places them).
+ */
+#define COUNT_BY_BUILDER(s, items, n) \
+	do { \
+		Size		k_; \
+		uint32		i_; \
+		memset((s)->start, 0, ((Size) (s)->nbuilders + 1) * sizeof(Size)); \
+		for (k_ = 0; k_ < (n); k_++) \
+			(s)->start[(items)[k_].builder + 1]++; \
+		for (i_ = 0; i_ < (s)->nbuilders; i_++) \
+			(s)->start[i_ + 1] += (s)->start[i_]; \
+	} while (0)
+
+/*
+ * Holds back a copy of a stored value for builder index i; the values are
+ * flushed when they take more than their share of bytes (see above).
+ */
+void
+stage_value(BuilderStage *s, uint32 i, const struct varlena *flat)
+{
+	Size		len = VARSIZE_ANY(flat);
+	Size		at = INTALIGN(s->vals_len);
+	StagedValue *v;
+
+	Assert(len <= STAGE_VALUE_MAX);
+	if (s->nvalues == s->capvalues)
+	{
+		s->capvalues = Max(1024, s->capvalues * 2);
+		s->values = s->values
+			? repalloc_huge(s->values, s->capvalues * sizeof(StagedValue))
+			: MemoryContextAllocHuge(s->cxt, s->capvalues * sizeof(StagedValue));
+		s->sorted_values = s->sorted_values
+			? repalloc_huge(s->sorted_values, s->capvalues * sizeof(StagedValue))
+			: MemoryContextAllocHuge(s->cxt, s->capvalues * sizeof(StagedValue));
+	}
+	if (at + len > s->vals_cap)
+	{
+		s->vals_cap = Max(STAGE_MIN_VALUE_BYTES, Max(s->vals_cap * 2, at + len));
+		s->vals = s->vals ? repalloc_huge(s->vals, s->vals_cap)
+			: MemoryContextAllocHuge(s->cxt, s->vals_cap);
+	}
+	memcpy(s->vals + at, flat, len);
+	s->vals_len = at + len;
+	v = &s->values[s->nvalues++];
+	v->builder = i;
+	v->len = (uint32) len;
+	v->off = at;
+	if (s->vals_len >= Min(Max((Size) s->nbuilders * VALUE_BYTES_PER_BUILDER,
+							   STAGE_MIN_VALUE_BYTES), STAGE_MAX_VALUE_BYTES))
+		stage_flush(s);
+}
+
+/*
+ * Adds every staged value to its builder's pending values, in builder
+ * order (stable), each builder's batch reserved at once.
+ */
+static void
+flush_values(BuilderStage *s)
+{
+	Size		n = s->nvalues,
+				first,
+				k;
+	StagedValue *sorted = s->sorted_values;
+	uint32		i;
+
+	if (n == 0)
+		return;
+	s->nvalues = 0;
+	CHECK_FOR_INTERRUPTS();
+	COUNT_BY_BUILDER(s, s->values, n);
+	for (k = 0; k < n; k++)
+		sorted[s->start[s->values[k].builder]++] = s->values[k];
+	/* start[i] is now the end of builder i's values */
+	for (i = 0, first = 0; i < s->nbuilders; first = s->start[i++])
+	{
+		Size		bytes = 0;
+
+		if (first == s->start[i])
+			continue;
+		for (k = first; k < s->start[i]; k++)
+			bytes += INTALIGN(sorted[k].len);
+		builder_reserve_pending(s->builders[i], bytes);
+		for (k = first; k < s->start[i]; k++)
+			builder_add_flat(s->builders[i], (const struct varlena *) (s->vals + sorted[k].off));
+	}
+	s->vals_len = 0;
+}
+
+/*
  * Adds every staged row to its builder: the rows put in builder order by a
  * counting sort (stable, so each builder takes its rows in arrival order,
  * which keeps its runs of repeated and ascending keys), then each builder
  * its rows in one go, with the stage's feature codes mapped to its own once.
  */
-void
-stage_flush(BuilderStage *s)
+static void
+flush_rows(BuilderStage *s)
 {
 	Size		n = s->nrows,
 				k;
@@ -190,11 +295,7 @@ stage_flush(BuilderStage *s)
 		return;
 	s->nrows = 0;
 	CHECK_FOR_INTERRUPTS();
-	memset(start, 0, ((Size) s->nbuilders + 1) * sizeof(Size));
-	for (k = 0; k < n; k++)
-		start[s->rows[k].builder + 1]++;
-	for (i = 0; i < s->nbuilders; i++)
-		start[i + 1] += start[i];
+	COUNT_BY_BUILDER(s, s->rows, n);
 	for (k = 0; k < n; k++)
 		sorted[start[s->rows[k].builder]++] = s->rows[k];
 	/* start[i] is now the end of builder i's rows */
@@ -230,4 +331,12 @@ stage_flush(BuilderStage *s)
 	}
 	pfree(fmap);
 	pfree(fstamp);
+}
+
+/* adds every staged row and value to its builder */
+void
+stage_flush(BuilderStage *s)
+{
+	flush_rows(s);
+	flush_values(s);
 }

@@ -14,6 +14,12 @@
  * builder and each builder takes its rows in one go, its memory then in
  * cache.  A builder whose rows are staged flushes the stage before it is
  * read (builder_flatten), so nothing ever sees a builder without them.
+ *
+ * Small stored values of a hashed rollup (per-day summaries rolled up per
+ * account) are staged the same way: copied into the stage's buffer as they
+ * come, they reach their builders' pending values (builder_add_flat) in
+ * batches, instead of each being copied to the end of a cold buffer of
+ * its builder.
  */
 #ifndef ADOPTION_ACTIVITY_STAGE_H
 #define ADOPTION_ACTIVITY_STAGE_H
@@ -27,6 +33,17 @@ typedef struct StagedRow
 	int64		user;
 	int32		day;
 } StagedRow;
+
+/* a stored value held back: vals[off .. off + len) */
+typedef struct StagedValue
+{
+	uint32		builder;		/* index in stage->builders */
+	uint32		len;
+	Size		off;
+} StagedValue;
+
+/* stored values up to this size are staged; larger ones are added at once */
+#define STAGE_VALUE_MAX	8192
 
 /* a builder's state datum and its index + 1 (0: an empty slot) */
 typedef struct StageSlot
@@ -49,8 +66,16 @@ typedef struct BuilderStage
 	StagedRow  *rows;
 	Size		nrows;
 	Size		caprows;
+	/* stored values staged, their bytes in vals at int-aligned offsets */
+	StagedValue *values;
+	Size		nvalues;
+	Size		capvalues;
+	char	   *vals;
+	Size		vals_len;
+	Size		vals_cap;
 	/* stage_flush's scratch, kept across flushes */
 	StagedRow  *sorted;			/* caprows rows */
+	StagedValue *sorted_values; /* capvalues values */
 	Size	   *start;			/* capbuilders + 1 */
 } BuilderStage;
 
@@ -62,9 +87,11 @@ extern BuilderStage *stage_for(MemoryContext aggcxt,
 							   MemoryContext (*builders_cxt) (MemoryContext));
 /* builder b (of the stage's context) takes part in the stage */
 extern uint32 stage_add_builder(BuilderStage *s, ActivityBuilder *b);
-/* adds every staged row to its builder */
+/* adds every staged row and value to its builder */
 extern void stage_flush(BuilderStage *s);
 extern void stage_grow(BuilderStage *s);
+/* holds back a copy of stored value flat (at most STAGE_VALUE_MAX bytes) */
+extern void stage_value(BuilderStage *s, uint32 i, const struct varlena *flat);
 
 /* the index of the builder behind a state datum, or -1 */
 static inline int64

@@ -8,7 +8,8 @@
 -- spilling to disk, hashed grouping sets, two activity_agg in one query,
 -- parallel partial hash aggregation, an accessor reading the state
 -- directly, a group's rows flushed with another's pending (LIMIT), and a
--- stage per subquery.  The plans are checked to be the ones meant.
+-- stage per subquery; and the same for the stored values rollup stages
+-- (below).  The plans are checked to be the ones meant.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 SET max_parallel_workers_per_gather = 0;
@@ -153,4 +154,148 @@ BEGIN
     IF d <> 0 THEN
         RAISE EXCEPTION 'LIMIT over hash aggregation: % groups differ', d;
     END IF;
+END $$;
+
+-- rollup over hashed groups stages small stored values too, and hands them
+-- to their builders in batches.  The per-day summaries of every id type
+-- (text and uuid ids too: stored values are staged whatever their ids),
+-- rolled up per account and coarser, hash against sorted aggregation;
+-- groups mixing values larger than the stage takes (added at once) with
+-- small ones, empty values, values far more than a flush holds, a stage
+-- holding rows and values at once, spilling, parallel partial aggregation,
+-- LIMIT, and a mismatch of id types.
+CREATE TABLE daily AS
+SELECT account_id, day, g,
+       activity_agg(user_id, occurred_at, feature) AS a8,
+       activity_agg(uid4, day) AS a4,
+       activity_agg('u' || user_id, day, feature) AS at,
+       activity_agg(md5(user_id::text)::uuid, occurred_at, feature) AS au
+FROM ev GROUP BY account_id, day, g;
+-- a large value per account among its per-day ones (the events of half
+-- the accounts: above the 8 kB the stage takes), and empty values of each
+-- id type
+INSERT INTO daily (account_id, day, g, a8, a4, at, au)
+SELECT a.account_id, NULL, -1, w.a8, w.a4, w.at, w.au
+FROM (SELECT DISTINCT account_id FROM ev) a
+JOIN (SELECT account_id % 2 AS m, activity_agg(user_id, occurred_at, feature) AS a8, activity_agg(uid4, day) AS a4,
+             activity_agg('u' || user_id, day, feature) AS at,
+             activity_agg(md5(user_id::text)::uuid, occurred_at, feature) AS au
+      FROM ev GROUP BY 1) w ON w.m = a.account_id % 2;
+INSERT INTO daily (account_id, day, g, a8, a4, at, au)
+SELECT account_id, NULL, -2, '1:AQIAAAAA', '1:AQEAAAAA', '1:AQMAAAAA', '1:AQQAAAAA'
+FROM (SELECT DISTINCT account_id FROM ev) x;
+ANALYZE daily;
+-- the per-(k, day, feature) summaries of big: a few groups, each far more values
+-- than a flush of the stage holds
+CREATE TABLE big_daily AS SELECT k, d, f, activity_agg(u, d, f) AS a FROM big GROUP BY k, d, f;
+ANALYZE big_daily;
+
+DO $$
+BEGIN
+    IF (SELECT max(octet_length(activity_send(a8))) FROM daily) <= 8192 THEN
+        RAISE EXCEPTION 'no stored value above the 8 kB the stage takes';
+    END IF;
+    IF (SELECT count(*) FROM daily WHERE g >= 0) < 5000 THEN
+        RAISE EXCEPTION 'too few per-day summaries';
+    END IF;
+END $$;
+
+\o /dev/null
+BEGIN;
+SELECT pg_temp.same_both_ways('rollup, every id type, per account', $q$
+    SELECT account_id::text AS k,
+           concat_ws(' ', rollup(a8), rollup(a4), rollup(at), rollup(au)) AS v
+    FROM daily GROUP BY account_id$q$);
+SELECT pg_temp.same_both_ways('rollup of the per-day summaries only, per user % 997', $q$
+    SELECT g::text AS k, rollup(a8)::text || ' ' || rollup(au)::text AS v FROM daily WHERE g >= 0 GROUP BY g$q$);
+SELECT pg_temp.same_both_ways('rollup, a few groups of many values', $q$
+    SELECT k::text, rollup(a)::text AS v FROM big_daily GROUP BY k$q$);
+SELECT pg_temp.same_both_ways('rollup of empty values only', $q$
+    SELECT account_id::text AS k, concat_ws(' ', rollup(a8), rollup(at)) AS v
+    FROM daily WHERE g = -2 GROUP BY account_id$q$);
+SELECT pg_temp.same_both_ways('rollup, spilling to disk', $q$
+    SELECT (account_id * 1000 + g)::text AS k, rollup(a8)::text || ' ' || rollup(at)::text AS v
+    FROM daily GROUP BY account_id * 1000 + g$q$, '64kB');
+SELECT pg_temp.same_both_ways('rollup and activity_agg sharing a stage', $q$
+    SELECT d.account_id::text AS k, d.v || ' ' || e.v AS v
+    FROM (SELECT account_id, rollup(a8)::text AS v FROM daily GROUP BY account_id) d
+    JOIN (SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id) e
+      USING (account_id)$q$);
+SELECT pg_temp.same_both_ways('rollup and activity_agg in one aggregation', $q$
+    SELECT k::text, activity_agg(u, t, f)::text || ' ' || rollup(a)::text AS v
+    FROM (SELECT account_id AS k, user_id AS u, occurred_at AS t, feature AS f, NULL::activity AS a FROM ev
+          UNION ALL
+          SELECT account_id, NULL, NULL, NULL, a8 FROM daily WHERE g >= 0) x
+    GROUP BY k$q$);
+COMMIT;
+\o
+
+-- the rollup equals the summary of the rows (not only the sorted rollup)
+DO $$
+DECLARE d bigint;
+BEGIN
+    SET LOCAL enable_sort = off;
+    SELECT count(*) INTO d
+    FROM (SELECT account_id, rollup(a8)::text AS v FROM daily WHERE g >= 0 GROUP BY account_id) r
+    FULL JOIN (SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id) e
+      USING (account_id)
+    WHERE r.v IS DISTINCT FROM e.v;
+    IF d <> 0 THEN
+        RAISE EXCEPTION 'hashed rollup: % accounts differ from the summary of their events', d;
+    END IF;
+END $$;
+
+-- parallel partial hash rollup against the serial sorted one
+DO $$
+DECLARE d bigint;
+BEGIN
+    SET LOCAL enable_sort = off;
+    SET LOCAL max_parallel_workers_per_gather = 2;
+    SET LOCAL parallel_setup_cost = 0;
+    SET LOCAL parallel_tuple_cost = 0;
+    SET LOCAL min_parallel_table_scan_size = 0;
+    PERFORM pg_temp.uses('SELECT account_id, rollup(at) FROM daily GROUP BY account_id', 'Partial HashAggregate');
+    CREATE TEMP TABLE par_rollup AS
+    SELECT account_id, rollup(a8)::text || ' ' || rollup(at)::text AS v FROM daily GROUP BY account_id;
+    SET LOCAL max_parallel_workers_per_gather = 0;
+    SET LOCAL enable_sort = on;
+    SET LOCAL enable_hashagg = off;
+    SELECT count(*) INTO d FROM par_rollup p
+    FULL JOIN (SELECT account_id, rollup(a8)::text || ' ' || rollup(at)::text AS v FROM daily GROUP BY account_id) s
+      USING (account_id)
+    WHERE p.v IS DISTINCT FROM s.v;
+    IF d <> 0 THEN
+        RAISE EXCEPTION 'parallel hash rollup: % accounts differ from serial sorted rollup', d;
+    END IF;
+END $$;
+
+-- LIMIT: the first group read flushes the stage holding every group's values
+DO $$
+DECLARE d bigint;
+BEGIN
+    SET LOCAL enable_sort = off;
+    SELECT count(*) INTO d
+    FROM (SELECT account_id, rollup(a8)::text AS v FROM daily GROUP BY account_id LIMIT 5) h
+    JOIN (SELECT account_id, rollup(a8)::text AS v
+            FROM (SELECT * FROM daily ORDER BY account_id) x GROUP BY account_id) s USING (account_id)
+    WHERE h.v IS DISTINCT FROM s.v;
+    IF d <> 0 THEN
+        RAISE EXCEPTION 'LIMIT over hashed rollup: % groups differ', d;
+    END IF;
+END $$;
+
+-- values of different id types in one hashed group: the error of any merge
+DO $$
+BEGIN
+    SET LOCAL enable_sort = off;
+    BEGIN
+        PERFORM account_id, rollup(x)::text
+        FROM (SELECT account_id, a8 AS x FROM daily UNION ALL SELECT account_id, a4 FROM daily WHERE g = 3) u
+        GROUP BY account_id;
+        RAISE EXCEPTION 'a hashed rollup merged integer and bigint ids';
+    EXCEPTION WHEN datatype_mismatch THEN
+        IF SQLERRM NOT LIKE 'cannot merge activity summaries with different user-id types%' THEN
+            RAISE;
+        END IF;
+    END;
 END $$;
