@@ -171,16 +171,17 @@ SELECT account_id, day, g,
        activity_agg('u' || user_id, day, feature) AS at,
        activity_agg(md5(user_id::text)::uuid, occurred_at, feature) AS au
 FROM ev GROUP BY account_id, day, g;
--- a large value per account among its per-day ones (the events of half
--- the accounts: above the 8 kB the stage takes), and empty values of each
--- id type
+-- a large value per account among its per-day ones (3,000 users of ten
+-- days each, whatever the events: above the 8 kB the stage takes), and
+-- empty values of each id type
 INSERT INTO daily (account_id, day, g, a8, a4, at, au)
 SELECT a.account_id, NULL, -1, w.a8, w.a4, w.at, w.au
-FROM (SELECT DISTINCT account_id FROM ev) a
-JOIN (SELECT account_id % 2 AS m, activity_agg(user_id, occurred_at, feature) AS a8, activity_agg(uid4, day) AS a4,
-             activity_agg('u' || user_id, day, feature) AS at,
-             activity_agg(md5(user_id::text)::uuid, occurred_at, feature) AS au
-      FROM ev GROUP BY 1) w ON w.m = a.account_id % 2;
+FROM (SELECT DISTINCT account_id FROM ev) a,
+     (SELECT activity_agg(u::bigint, date '2025-01-01' + d, 'f' || u % 5) AS a8,
+             activity_agg(u, date '2025-01-01' + d) AS a4,
+             activity_agg('u' || u, date '2025-01-01' + d, 'f' || u % 5) AS at,
+             activity_agg(md5(u::text)::uuid, date '2025-01-01' + d, 'f' || u % 5) AS au
+      FROM generate_series(1, 3000) u, generate_series(0, 9) d) w;
 INSERT INTO daily (account_id, day, g, a8, a4, at, au)
 SELECT account_id, NULL, -2, '1:AQIAAAAA', '1:AQEAAAAA', '1:AQMAAAAA', '1:AQQAAAAA'
 FROM (SELECT DISTINCT account_id FROM ev) x;
@@ -195,7 +196,7 @@ BEGIN
     IF (SELECT max(octet_length(activity_send(a8))) FROM daily) <= 8192 THEN
         RAISE EXCEPTION 'no stored value above the 8 kB the stage takes';
     END IF;
-    IF (SELECT count(*) FROM daily WHERE g >= 0) < 5000 THEN
+    IF (SELECT count(*) FROM daily WHERE g >= 0) < 10 * (SELECT count(DISTINCT account_id) FROM ev) THEN
         RAISE EXCEPTION 'too few per-day summaries';
     END IF;
 END $$;
@@ -290,7 +291,7 @@ BEGIN
     SET LOCAL enable_sort = off;
     BEGIN
         PERFORM account_id, rollup(x)::text
-        FROM (SELECT account_id, a8 AS x FROM daily UNION ALL SELECT account_id, a4 FROM daily WHERE g = 3) u
+        FROM (SELECT account_id, a8 AS x FROM daily UNION ALL SELECT account_id, a4 FROM daily WHERE g >= 0) u
         GROUP BY account_id;
         RAISE EXCEPTION 'a hashed rollup merged integer and bigint ids';
     EXCEPTION WHEN datatype_mismatch THEN
