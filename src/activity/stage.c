@@ -27,13 +27,9 @@
  * STAGE_MAX_VALUE_BYTES: enough values per builder to pay for reaching it,
  * few enough bytes to be read back from the cache.
  */
-#ifndef VALUE_BYTES_PER_BUILDER
 #define VALUE_BYTES_PER_BUILDER	2048
-#endif
 #define STAGE_MIN_VALUE_BYTES	((Size) 256 << 10)
-#ifndef STAGE_MAX_VALUE_BYTES
 #define STAGE_MAX_VALUE_BYTES	((Size) 8 << 20)
-#endif
 
 /*
  * The stages alive, one per builders' context, each removed by a callback
