@@ -56,6 +56,33 @@ BEGIN
     DROP TABLE got;
 END $$;
 
+-- q: a query whose rows are (key text, value text); its rows under
+-- parallel partial hash aggregation and under serial sorted aggregation
+-- must agree, and there be some
+CREATE FUNCTION pg_temp.same_parallel(name text, q text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE n bigint; d bigint;
+BEGIN
+    SET LOCAL enable_sort = off;
+    SET LOCAL max_parallel_workers_per_gather = 2;
+    SET LOCAL parallel_setup_cost = 0;
+    SET LOCAL parallel_tuple_cost = 0;
+    SET LOCAL min_parallel_table_scan_size = 0;
+    PERFORM pg_temp.uses(q, 'Partial HashAggregate');
+    EXECUTE 'CREATE TEMP TABLE par AS ' || q;
+    SET LOCAL max_parallel_workers_per_gather = 0;
+    SET LOCAL enable_sort = on;
+    SET LOCAL enable_hashagg = off;
+    EXECUTE 'CREATE TEMP TABLE ser AS ' || q;
+    SELECT count(*) INTO n FROM ser;
+    SELECT count(*) INTO d FROM ((TABLE par EXCEPT ALL TABLE ser) UNION ALL (TABLE ser EXCEPT ALL TABLE par)) x;
+    IF n = 0 OR d <> 0 THEN
+        RAISE EXCEPTION '%: % of % rows differ between parallel hash and serial sorted aggregation', name, d, n;
+    END IF;
+    DROP TABLE par;
+    DROP TABLE ser;
+END $$;
+
 -- more rows than the stage holds for a few groups: it flushes many times
 CREATE TABLE big AS
 SELECT i % 10 AS k, (i::bigint * 7919) % 5000 AS u, date '2025-01-01' + (i * 31 % 400) AS d,
@@ -117,29 +144,8 @@ BEGIN
 END $$;
 
 -- parallel partial hash aggregation against the serial sorted one
-DO $$
-DECLARE d bigint;
-BEGIN
-    SET LOCAL enable_sort = off;
-    SET LOCAL max_parallel_workers_per_gather = 2;
-    SET LOCAL parallel_setup_cost = 0;
-    SET LOCAL parallel_tuple_cost = 0;
-    SET LOCAL min_parallel_table_scan_size = 0;
-    PERFORM pg_temp.uses('SELECT account_id, activity_agg(user_id, occurred_at, feature) FROM ev GROUP BY account_id',
-                         'Partial HashAggregate');
-    CREATE TEMP TABLE par AS
-    SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id;
-    SET LOCAL max_parallel_workers_per_gather = 0;
-    SET LOCAL enable_sort = on;
-    SET LOCAL enable_hashagg = off;
-    SELECT count(*) INTO d FROM par p
-    FULL JOIN (SELECT account_id, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id) s
-      USING (account_id)
-    WHERE p.v IS DISTINCT FROM s.v;
-    IF d <> 0 THEN
-        RAISE EXCEPTION 'parallel hash aggregation: % accounts differ from serial sorted aggregation', d;
-    END IF;
-END $$;
+SELECT pg_temp.same_parallel('parallel activity_agg', $q$
+    SELECT account_id::text AS k, activity_agg(user_id, occurred_at, feature)::text AS v FROM ev GROUP BY account_id$q$);
 
 -- LIMIT: the first groups read flush the stage holding every group's rows
 DO $$
@@ -247,28 +253,8 @@ BEGIN
 END $$;
 
 -- parallel partial hash rollup against the serial sorted one
-DO $$
-DECLARE d bigint;
-BEGIN
-    SET LOCAL enable_sort = off;
-    SET LOCAL max_parallel_workers_per_gather = 2;
-    SET LOCAL parallel_setup_cost = 0;
-    SET LOCAL parallel_tuple_cost = 0;
-    SET LOCAL min_parallel_table_scan_size = 0;
-    PERFORM pg_temp.uses('SELECT account_id, rollup(at) FROM daily GROUP BY account_id', 'Partial HashAggregate');
-    CREATE TEMP TABLE par_rollup AS
-    SELECT account_id, rollup(a8)::text || ' ' || rollup(at)::text AS v FROM daily GROUP BY account_id;
-    SET LOCAL max_parallel_workers_per_gather = 0;
-    SET LOCAL enable_sort = on;
-    SET LOCAL enable_hashagg = off;
-    SELECT count(*) INTO d FROM par_rollup p
-    FULL JOIN (SELECT account_id, rollup(a8)::text || ' ' || rollup(at)::text AS v FROM daily GROUP BY account_id) s
-      USING (account_id)
-    WHERE p.v IS DISTINCT FROM s.v;
-    IF d <> 0 THEN
-        RAISE EXCEPTION 'parallel hash rollup: % accounts differ from serial sorted rollup', d;
-    END IF;
-END $$;
+SELECT pg_temp.same_parallel('parallel rollup', $q$
+    SELECT account_id::text AS k, rollup(a8)::text || ' ' || rollup(at)::text AS v FROM daily GROUP BY account_id$q$);
 
 -- LIMIT: the first group read flushes the stage holding every group's values
 DO $$
