@@ -60,9 +60,10 @@ sample_reserve(Sample *s, uint64 more)
 
 	if (need <= s->cap)
 		return;
+	/* 22023 as every other error of score_auc and health_fit */
 	if (need > max_rows(s->k, s->model_text_len))
 		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s keeps every row and is limited to %llu rows of this kind",
 						agg_name(s->kind), (unsigned long long) max_rows(s->k, s->model_text_len))));
 	if (s->cap == 0)

@@ -478,3 +478,20 @@ SELECT health_score('{"a": 1, "b": 0}', '{"components": {"a": {"weight": 1e-400,
 SELECT health_score('{"a": 0}', '{"components": {"a": {"red": -1e308, "green": 1e308}}}');
 -- an unknown key is reported as unknown whatever its value
 SELECT health_score('{"a": 1}', '{"components": {"a": {"red": 0, "green": 1, "note": "x"}}}');
+
+-- ------------------------------------------------------------------
+-- The examples of the reference's "Evaluating and fitting health models",
+-- with the outputs it shows
+-- ------------------------------------------------------------------
+SELECT score_auc(score, renewed) AS auc
+FROM (VALUES (80.0, true), (65, true), (65, false), (40, false), (90, true), (NULL, false)) v(score, renewed);
+
+WITH rows AS (
+    SELECT i, jsonb_build_object('adoption_rate', (i % 10) / 10.0, 'open_tickets', i % 4) AS signals,
+           (i % 10) >= 3 + (i % 4) AS renewed
+    FROM generate_series(1, 200) i)
+SELECT jsonb_pretty(health_fit(signals, renewed,
+         '{"components": {"adoption_rate": {"weight": 1, "red": 0.2, "green": 0.6},
+                          "open_tickets": {"weight": 1, "red": 3, "green": 0}},
+           "fit": {"l2": 1}}'))
+FROM rows;
