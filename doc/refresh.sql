@@ -39,6 +39,8 @@
 -- row of every account's history, for product-wide ones (the *_product
 -- queries).  Summaries are canonical: the rollup of any range of days is
 -- byte for byte the summary built directly from those days' events.
+-- Section 4 schedules the refreshes; section 5, adoption_erase_users(),
+-- takes a request to erase people to every one of these tables.
 --
 -- The day.  A day is a calendar day in one reporting time zone, here UTC:
 -- `(occurred_at AT TIME ZONE 'UTC')::date`, passed to activity_agg as a
@@ -46,6 +48,11 @@
 -- session's TimeZone) makes a refresh give the same days whoever runs it: a
 -- psql session, a BI tool's connection or a pg_cron job.  To report in
 -- another zone, replace 'UTC' everywhere below, and rebuild.
+--
+-- Events of no user, no account or no time are left out everywhere below
+-- (`WHERE ... IS NOT NULL`): activity_agg skips a row whose user or day is
+-- NULL, so an account-day whose events are all anonymous has no summary
+-- (activity_agg gives NULL), and an event of no account belongs to no row.
 
 
 -- ---------------------------------------------------------------------------
@@ -59,6 +66,7 @@ SELECT e.account_id,
        activity_agg(u.department, (e.occurred_at AT TIME ZONE 'UTC')::date, e.feature) AS team_act
 FROM events e
 LEFT JOIN users u ON u.user_id = e.user_id
+WHERE e.user_id IS NOT NULL AND e.account_id IS NOT NULL AND e.occurred_at IS NOT NULL
 GROUP BY 1, 2;
 
 -- REFRESH ... CONCURRENTLY needs a unique index on plain columns covering
@@ -122,6 +130,7 @@ BEGIN
         LEFT JOIN users u ON u.user_id = e.user_id
         -- sargable: the first instant of `since` in UTC
         WHERE e.occurred_at >= since::timestamp AT TIME ZONE 'UTC'
+          AND e.user_id IS NOT NULL AND e.account_id IS NOT NULL
         GROUP BY 1, 2),
     gone AS (
         DELETE FROM adoption_daily d
@@ -286,6 +295,7 @@ BEGIN
         FROM events e
         LEFT JOIN users u ON u.user_id = e.user_id
         WHERE e.account_id IN (SELECT account_id FROM touched)
+          AND e.user_id IS NOT NULL AND e.occurred_at IS NOT NULL
         GROUP BY 1),
     gone AS (
         DELETE FROM adoption_history h
@@ -312,6 +322,7 @@ BEGIN
         LEFT JOIN users u ON u.user_id = e.user_id
         -- sargable: the first instant of `since` in UTC
         WHERE e.occurred_at >= since::timestamp AT TIME ZONE 'UTC'
+          AND e.user_id IS NOT NULL AND e.account_id IS NOT NULL
         GROUP BY 1),
     merged AS (
         SELECT f.account_id, h.account_id IS NOT NULL AS existed,
@@ -408,3 +419,61 @@ SELECT * FROM adoption_refresh_history('-infinity');
 --
 -- Any other scheduler (cron and psql, Airflow, a systemd timer) runs the
 -- same statements.
+
+
+-- ---------------------------------------------------------------------------
+-- 5. Erasing people
+-- ---------------------------------------------------------------------------
+--
+-- adoption_erase_users(user_ids): a request to erase people's data reaches
+-- every table of this file, in one transaction:
+--   - their events are deleted (the triggers of section 3 list their
+--     accounts in adoption_history_touched);
+--   - adoption_daily: every row that holds them gets activity_drop_users of
+--     its act, byte for byte the summary of that day without their events
+--     (the row is deleted when no one else was active that day);
+--     team_act holds departments, not people, and is kept;
+--   - adoption_history and adoption_history_product: re-summarised by
+--     adoption_refresh_history() from the events left;
+--   - adoption_daily_mv: refreshed (CONCURRENTLY: readers go on).
+-- Their rows in users are yours to delete or anonymise.  Leave out the
+-- lines of the tables you do not keep.  Returns the events deleted, and the
+-- adoption_daily rows rewritten and deleted.
+CREATE OR REPLACE FUNCTION adoption_erase_users(
+        user_ids bigint[],
+        OUT events_deleted bigint, OUT daily_rewritten bigint, OUT daily_deleted bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF user_ids IS NULL THEN
+        RAISE EXCEPTION 'adoption_erase_users: user_ids must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    LOCK TABLE adoption_daily IN SHARE ROW EXCLUSIVE MODE;
+
+    DELETE FROM events WHERE user_id = ANY (user_ids);
+    GET DIAGNOSTICS events_deleted = ROW_COUNT;
+
+    WITH held AS (
+        -- the rows holding them: those that change without them
+        SELECT d.account_id, d.day, activity_drop_users(d.act, user_ids) AS act
+        FROM adoption_daily d
+        WHERE activity_drop_users(d.act, user_ids)::text IS DISTINCT FROM d.act::text),
+    gone AS (
+        DELETE FROM adoption_daily d USING held h
+        WHERE h.act IS NULL AND d.account_id = h.account_id AND d.day = h.day
+        RETURNING 1),
+    rewritten AS (
+        UPDATE adoption_daily d SET act = h.act
+        FROM held h
+        WHERE h.act IS NOT NULL AND d.account_id = h.account_id AND d.day = h.day
+        RETURNING 1)
+    SELECT (SELECT count(*) FROM rewritten), (SELECT count(*) FROM gone)
+    INTO daily_rewritten, daily_deleted;
+
+    PERFORM adoption_refresh_history();
+    REFRESH MATERIALIZED VIEW CONCURRENTLY adoption_daily_mv;
+END
+$$;
+
+COMMENT ON FUNCTION adoption_erase_users(bigint[]) IS
+    'erase people: delete their events, drop them from adoption_daily (activity_drop_users), re-summarise their accounts in adoption_history, refresh adoption_daily_mv';

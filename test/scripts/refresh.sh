@@ -16,6 +16,14 @@
 #      a full recomputation; after the late events, adoption_refresh_daily()
 #      over the last days makes it equal again (new rows, changed rows, the
 #      emptied day deleted), and a second run changes nothing.
+#   Events of no user or no account (an account-day of anonymous events
+#   only, among them) arrive with the late ones: every refresh leaves them
+#   out instead of failing on a NULL summary.
+#   c. an erasure, adoption_erase_users(): the users' events are gone,
+#      adoption_daily's act equals the summaries of the events left (a day
+#      of theirs alone loses its row), its team_act is kept, and the view,
+#      adoption_history and adoption_history_product equal full rebuilds;
+#      a second erasure changes nothing.
 #
 # The refreshes run in a session whose TimeZone is not UTC: the recipe's
 # days must not depend on who refreshes.  Exits non-zero on any mismatch.
@@ -47,7 +55,9 @@ SELECT e.account_id, e.occurred_at::date AS day,
        activity_agg(e.user_id, e.occurred_at, e.feature)::text AS act,
        activity_agg(u.department, e.occurred_at, e.feature)::text AS team_act
 FROM events e LEFT JOIN users u USING (user_id)
-GROUP BY 1, 2;
+WHERE e.account_id IS NOT NULL
+GROUP BY 1, 2
+HAVING activity_agg(e.user_id, e.occurred_at, e.feature) IS NOT NULL;
 
 -- rows of a daily relation that differ from direct_daily (either side missing too)
 CREATE FUNCTION pg_temp.daily_mismatches(rel regclass) RETURNS bigint
@@ -83,7 +93,9 @@ BEGIN
                          activity_agg(u.department, e.occurred_at, e.feature)::text AS team_act
                   FROM events e LEFT JOIN users u USING (user_id)
                   WHERE e.occurred_at::date > $1 - $2 AND e.occurred_at::date <= $1
-                  GROUP BY 1) d USING (account_id)$q$, rel)
+                    AND e.account_id IS NOT NULL
+                  GROUP BY 1
+                  HAVING activity_agg(e.user_id, e.occurred_at, e.feature) IS NOT NULL) d USING (account_id)$q$, rel)
             INTO n, bad USING w.as_of, w.days;
         PERFORM pg_temp.expect_positive(format('%s: accounts in window (%s - %s, %s]', rel, w.as_of, w.days, w.as_of), n);
         PERFORM pg_temp.expect(format('%s: rollups differing from the events of (%s - %s, %s]', rel, w.as_of, w.days, w.as_of), bad, 0);
@@ -112,7 +124,8 @@ BEGIN
             ev AS (
                 SELECT e.account_id, e.user_id, e.feature, e.occurred_at::date AS day, u.department
                 FROM events e LEFT JOIN users u USING (user_id)
-                WHERE e.occurred_at::date > $1 - $2 AND e.occurred_at::date <= $1),
+                WHERE e.occurred_at::date > $1 - $2 AND e.occurred_at::date <= $1
+                  AND e.user_id IS NOT NULL),
             o AS (
                 SELECT ev.account_id,
                        count(DISTINCT ev.user_id)                                 AS active,
@@ -167,6 +180,12 @@ CROSS JOIN (VALUES ('late_feature'), ('reports'), (NULL)) f(feature)
 WHERE u.user_id % 3 = d % 3;
 INSERT INTO events (account_id, user_id, feature, occurred_at)
 SELECT min(account_id), 987654321, 'reports', timestamptz '2026-06-29 23:30+00' FROM users;
+-- events of no user (an account-day of them alone, in a new account, and
+-- one beside other users' events) and of no account: left out
+INSERT INTO events (account_id, user_id, feature, occurred_at)
+SELECT * FROM (VALUES (990002::bigint, NULL::bigint, 'reports', timestamptz '2026-07-01 09:00+00')) v
+UNION ALL SELECT min(account_id), NULL, 'reports', timestamptz '2026-06-30 10:00+00' FROM users
+UNION ALL SELECT NULL, min(user_id), 'reports', timestamptz '2026-06-30 11:00+00' FROM users;
 -- one account-day loses all its events (in the re-summarised range)
 CREATE TEMP TABLE emptied AS
 SELECT account_id, day FROM adoption_daily WHERE day = '2026-06-29' ORDER BY account_id DESC LIMIT 1;
@@ -225,6 +244,72 @@ SELECT pg_temp.expect('b: full rebuild, rows upserted', upserted, 0) FROM adopti
 SELECT pg_temp.expect('a = b: rows differing between the view and the table',
     (SELECT count(*) FROM adoption_daily_mv m FULL JOIN adoption_daily t USING (account_id, day)
      WHERE m.act::text IS DISTINCT FROM t.act::text OR m.team_act::text IS DISTINCT FROM t.team_act::text), 0);
+
+SELECT pg_temp.expect('no row of anonymous events or of no account',
+    (SELECT count(*) FROM adoption_daily WHERE account_id = 990002), 0);
+
+-- ---------------------------------------------------------------------
+-- c. an erasure
+-- ---------------------------------------------------------------------
+-- the all-history tables up to date first (the late events unioned, the
+-- emptied account-day's account re-summarised)
+SELECT pg_temp.expect_positive('c: history rows unioned before the erasure', unioned)
+FROM adoption_refresh_history('-infinity');
+-- who is erased: the user of most days, and one whose only day is theirs alone
+INSERT INTO events (account_id, user_id, feature, occurred_at)
+VALUES (990003, 990003001, 'reports', '2026-07-01 12:00+00');
+SELECT pg_temp.expect('c: the lone user''s day summarised', upserted, 1)
+FROM adoption_refresh_daily('2026-07-01');
+REFRESH MATERIALIZED VIEW CONCURRENTLY adoption_daily_mv;
+SELECT pg_temp.expect('c: the lone user''s account in the history', unioned, 1)
+FROM adoption_refresh_history('2026-07-01');
+CREATE TEMP TABLE erased AS
+SELECT user_id FROM (SELECT user_id FROM events WHERE user_id < 990000000 GROUP BY 1
+                     ORDER BY count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) DESC, 1 LIMIT 1) u
+UNION ALL SELECT 990003001;
+CREATE TEMP TABLE before_erasure AS
+SELECT account_id, day, act::text AS act, team_act::text AS team_act FROM adoption_daily;
+CREATE TEMP TABLE erasure AS
+SELECT * FROM adoption_erase_users((SELECT array_agg(user_id) FROM erased));
+SELECT pg_temp.expect_positive('c: events deleted', (SELECT events_deleted FROM erasure));
+SELECT pg_temp.expect('c: events of the erased users left',
+    (SELECT count(*) FROM events WHERE user_id IN (SELECT user_id FROM erased)), 0);
+SELECT pg_temp.expect_positive('c: adoption_daily rows rewritten', (SELECT daily_rewritten FROM erasure));
+SELECT pg_temp.expect('c: adoption_daily rows deleted (the lone user''s day)', (SELECT daily_deleted FROM erasure), 1);
+SELECT pg_temp.expect('c: rows rewritten = rows whose act changed',
+    (SELECT daily_rewritten FROM erasure),
+    (SELECT count(*) FROM adoption_daily d JOIN before_erasure b USING (account_id, day) WHERE b.act <> d.act::text));
+SET TimeZone = 'UTC';     -- direct_daily's days
+SELECT pg_temp.expect('c: adoption_daily act differing from the events left',
+    (SELECT count(*) FROM direct_daily d FULL JOIN adoption_daily t USING (account_id, day)
+     WHERE d.act IS DISTINCT FROM t.act::text), 0);
+SELECT pg_temp.expect('c: adoption_daily team_act changed by the erasure',
+    (SELECT count(*) FROM adoption_daily d JOIN before_erasure b USING (account_id, day)
+     WHERE b.team_act IS DISTINCT FROM d.team_act::text), 0);
+SELECT pg_temp.expect('c: adoption_daily_mv rows differing after the erasure', pg_temp.daily_mismatches('adoption_daily_mv'), 0);
+SELECT pg_temp.expect('c: adoption_history rows differing from a rebuild after the erasure',
+    (SELECT count(*)
+     FROM (SELECT e.account_id, activity_agg(e.user_id, e.occurred_at, e.feature)::text AS act,
+                  activity_agg(u.department, e.occurred_at, e.feature)::text AS team_act
+           FROM events e LEFT JOIN users u USING (user_id)
+           WHERE e.account_id IS NOT NULL GROUP BY 1
+           HAVING activity_agg(e.user_id, e.occurred_at, e.feature) IS NOT NULL) d
+     FULL JOIN adoption_history h USING (account_id)
+     WHERE d.act IS DISTINCT FROM h.act::text OR d.team_act IS DISTINCT FROM h.team_act::text), 0);
+SELECT pg_temp.expect('c: adoption_history_product differing from a rebuild after the erasure',
+    (SELECT count(*) FROM adoption_history_product
+     WHERE act::text IS DISTINCT FROM (SELECT activity_agg(user_id, occurred_at, feature)::text
+                                       FROM events WHERE account_id IS NOT NULL)), 0);
+SET TimeZone = 'Asia/Kolkata';
+SELECT pg_temp.expect('c: a second erasure, changes', events_deleted + daily_rewritten + daily_deleted, 0)
+FROM adoption_erase_users((SELECT array_agg(user_id) FROM erased));
+DO $$
+BEGIN
+    PERFORM adoption_erase_users(NULL);
+    RAISE EXCEPTION 'adoption_erase_users(NULL) did not fail';
+EXCEPTION WHEN invalid_parameter_value THEN
+    RAISE NOTICE 'ok  adoption_erase_users(NULL): %', SQLERRM;
+END $$;
 
 -- bad argument
 DO $$
