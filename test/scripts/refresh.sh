@@ -256,8 +256,11 @@ SELECT pg_temp.expect('no row of anonymous events or of no account',
 SELECT pg_temp.expect_positive('c: history rows unioned before the erasure', unioned)
 FROM adoption_refresh_history('-infinity');
 -- who is erased: the user of most days, and one whose only day is theirs alone
+-- (with an anonymous event beside, so that the account is left with
+-- anonymous events only, which the history's re-summarising leaves out)
 INSERT INTO events (account_id, user_id, feature, occurred_at)
-VALUES (990003, 990003001, 'reports', '2026-07-01 12:00+00');
+VALUES (990003, 990003001, 'reports', '2026-07-01 12:00+00'),
+       (990003, NULL, 'reports', '2026-07-01 13:00+00');
 SELECT pg_temp.expect('c: the lone user''s day summarised', upserted, 1)
 FROM adoption_refresh_daily('2026-07-01');
 REFRESH MATERIALIZED VIEW CONCURRENTLY adoption_daily_mv;
@@ -300,6 +303,8 @@ SELECT pg_temp.expect('c: adoption_history_product differing from a rebuild afte
     (SELECT count(*) FROM adoption_history_product
      WHERE act::text IS DISTINCT FROM (SELECT activity_agg(user_id, occurred_at, feature)::text
                                        FROM events WHERE account_id IS NOT NULL)), 0);
+SELECT pg_temp.expect('c: the history row of the account left with anonymous events only',
+    (SELECT count(*) FROM adoption_history WHERE account_id = 990003), 0);
 SET TimeZone = 'Asia/Kolkata';
 SELECT pg_temp.expect('c: a second erasure, changes', events_deleted + daily_rewritten + daily_deleted, 0)
 FROM adoption_erase_users((SELECT array_agg(user_id) FROM erased));
