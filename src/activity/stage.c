@@ -235,6 +235,24 @@ stage_value(BuilderStage *s, uint32 i, const struct varlena *flat)
 }
 
 /*
+ * How many values ahead flush_values prefetches: it reads the stage's
+ * buffer in builder order, i.e. at random, and a buffer of a few MB is
+ * beyond the closer caches (the header of each value read cold took a
+ * tenth of a per-day rollup's time).
+ */
+#define PREFETCH_VALUES	8
+
+static inline void
+prefetch_value(const BuilderStage *s, const StagedValue *v)
+{
+#ifdef __GNUC__
+	__builtin_prefetch(s->vals + v->off);
+	if (v->len > 64)
+		__builtin_prefetch(s->vals + v->off + 64);
+#endif
+}
+
+/*
  * Adds every staged value to its builder's pending values, in builder
  * order (stable), each builder's batch reserved at once.
  */
@@ -265,7 +283,11 @@ flush_values(BuilderStage *s)
 			bytes += INTALIGN(sorted[k].len);
 		builder_reserve_pending(s->builders[i], bytes);
 		for (k = first; k < s->start[i]; k++)
+		{
+			if (k + PREFETCH_VALUES < n)
+				prefetch_value(s, &sorted[k + PREFETCH_VALUES]);
 			builder_add_flat(s->builders[i], (const struct varlena *) (s->vals + sorted[k].off));
+		}
 	}
 	s->vals_len = 0;
 }
