@@ -49,10 +49,12 @@
 -- psql session, a BI tool's connection or a pg_cron job.  To report in
 -- another zone, replace 'UTC' everywhere below, and rebuild.
 --
--- Events of no user, no account or no time are left out everywhere below
--- (`WHERE ... IS NOT NULL`): activity_agg skips a row whose user or day is
--- NULL, so an account-day whose events are all anonymous has no summary
--- (activity_agg gives NULL), and an event of no account belongs to no row.
+-- Events of no user, no account or no finite time are left out everywhere
+-- below (`WHERE ... IS NOT NULL AND isfinite(...)`): activity_agg skips a
+-- row whose user or day is NULL, so an account-day whose events are all
+-- anonymous has no summary (activity_agg gives NULL); an event of no
+-- account belongs to no row; and an infinite time is no day (activity_agg
+-- fails on it).
 
 
 -- ---------------------------------------------------------------------------
@@ -66,7 +68,7 @@ SELECT e.account_id,
        activity_agg(u.department, (e.occurred_at AT TIME ZONE 'UTC')::date, e.feature) AS team_act
 FROM events e
 LEFT JOIN users u ON u.user_id = e.user_id
-WHERE e.user_id IS NOT NULL AND e.account_id IS NOT NULL AND e.occurred_at IS NOT NULL
+WHERE e.user_id IS NOT NULL AND e.account_id IS NOT NULL AND isfinite(e.occurred_at)
 GROUP BY 1, 2;
 
 -- REFRESH ... CONCURRENTLY needs a unique index on plain columns covering
@@ -130,7 +132,7 @@ BEGIN
         LEFT JOIN users u ON u.user_id = e.user_id
         -- sargable: the first instant of `since` in UTC
         WHERE e.occurred_at >= since::timestamp AT TIME ZONE 'UTC'
-          AND e.user_id IS NOT NULL AND e.account_id IS NOT NULL
+          AND e.user_id IS NOT NULL AND e.account_id IS NOT NULL AND isfinite(e.occurred_at)
         GROUP BY 1, 2),
     gone AS (
         DELETE FROM adoption_daily d
@@ -198,9 +200,11 @@ CREATE TABLE IF NOT EXISTS adoption_history_touched (
 --   events, DELETE or UPDATE (statement level, transition tables): the
 --     accounts of the old rows and of the new ones;
 --   events, TRUNCATE: every account of adoption_history;
---   users, UPDATE of user_id, account_id or department, or DELETE (row
---     level): the user's old and new account (team_act reads departments;
---     users belong to one account).
+--   users, INSERT, UPDATE of user_id, account_id or department, or DELETE
+--     (row level): the user's old and new account (team_act reads
+--     departments).
+-- As everywhere in this file, users has one row per user (user_id unique)
+-- and a user's events are in the user's account.
 -- Inserted events need no trigger: the refresh unions the days they fall on.
 CREATE OR REPLACE FUNCTION adoption_history_touch() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -241,7 +245,7 @@ DROP TRIGGER IF EXISTS adoption_history_truncate ON events;
 CREATE TRIGGER adoption_history_truncate AFTER TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION adoption_history_touch();
 DROP TRIGGER IF EXISTS adoption_history_users ON users;
-CREATE TRIGGER adoption_history_users AFTER UPDATE OF user_id, account_id, department OR DELETE ON users
+CREATE TRIGGER adoption_history_users AFTER INSERT OR UPDATE OF user_id, account_id, department OR DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION adoption_history_touch();
 
 -- adoption_refresh_history(since): bring adoption_history up to date.
@@ -282,7 +286,12 @@ BEGIN
         RAISE EXCEPTION 'adoption_refresh_history: since must not be NULL'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- one refresh at a time; SELECTs go on
+    -- one refresh at a time, and none while a transaction that listed an
+    -- account (a trigger's INSERT holds ROW EXCLUSIVE until it ends, even
+    -- when the account was listed already) is still running: step 1 must
+    -- read its changes committed.  Event writers wait meanwhile; SELECTs
+    -- go on.
+    LOCK TABLE adoption_history_touched IN SHARE ROW EXCLUSIVE MODE;
     LOCK TABLE adoption_history IN SHARE ROW EXCLUSIVE MODE;
 
     -- 1. the touched accounts, from all their events
@@ -295,7 +304,7 @@ BEGIN
         FROM events e
         LEFT JOIN users u ON u.user_id = e.user_id
         WHERE e.account_id IN (SELECT account_id FROM touched)
-          AND e.user_id IS NOT NULL AND e.occurred_at IS NOT NULL
+          AND e.user_id IS NOT NULL AND isfinite(e.occurred_at)
         GROUP BY 1),
     gone AS (
         DELETE FROM adoption_history h
@@ -322,7 +331,7 @@ BEGIN
         LEFT JOIN users u ON u.user_id = e.user_id
         -- sargable: the first instant of `since` in UTC
         WHERE e.occurred_at >= since::timestamp AT TIME ZONE 'UTC'
-          AND e.user_id IS NOT NULL AND e.account_id IS NOT NULL
+          AND e.user_id IS NOT NULL AND e.account_id IS NOT NULL AND isfinite(e.occurred_at)
         GROUP BY 1),
     merged AS (
         SELECT f.account_id, h.account_id IS NOT NULL AS existed,
@@ -431,8 +440,9 @@ SELECT * FROM adoption_refresh_history('-infinity');
 --     accounts in adoption_history_touched);
 --   - adoption_daily: every row that holds them gets activity_drop_users of
 --     its act, byte for byte the summary of that day without their events
---     (the row is deleted when no one else was active that day);
---     team_act holds departments, not people, and is kept;
+--     (the row is deleted when no one else was active that day), and its
+--     team_act summarised again from the day's events left (a department
+--     may have been active that day through them alone);
 --   - adoption_history and adoption_history_product: re-summarised by
 --     adoption_refresh_history() from the events left;
 --   - adoption_daily_mv: refreshed (CONCURRENTLY: readers go on).
@@ -458,13 +468,23 @@ BEGIN
         SELECT d.account_id, d.day, activity_drop_users(d.act, user_ids) AS act
         FROM adoption_daily d
         WHERE activity_drop_users(d.act, user_ids)::text IS DISTINCT FROM d.act::text),
+    teams AS (
+        SELECT h.account_id, h.day,
+               activity_agg(u.department, (e.occurred_at AT TIME ZONE 'UTC')::date, e.feature) AS team_act
+        FROM held h
+        JOIN events e ON e.account_id = h.account_id
+             AND e.occurred_at >= h.day::timestamp AT TIME ZONE 'UTC'
+             AND e.occurred_at < (h.day + 1)::timestamp AT TIME ZONE 'UTC'
+        LEFT JOIN users u ON u.user_id = e.user_id
+        WHERE e.user_id IS NOT NULL
+        GROUP BY 1, 2),
     gone AS (
         DELETE FROM adoption_daily d USING held h
         WHERE h.act IS NULL AND d.account_id = h.account_id AND d.day = h.day
         RETURNING 1),
     rewritten AS (
-        UPDATE adoption_daily d SET act = h.act
-        FROM held h
+        UPDATE adoption_daily d SET act = h.act, team_act = t.team_act
+        FROM held h LEFT JOIN teams t USING (account_id, day)
         WHERE h.act IS NOT NULL AND d.account_id = h.account_id AND d.day = h.day
         RETURNING 1)
     SELECT (SELECT count(*) FROM rewritten), (SELECT count(*) FROM gone)
@@ -476,4 +496,4 @@ END
 $$;
 
 COMMENT ON FUNCTION adoption_erase_users(bigint[]) IS
-    'erase people: delete their events, drop them from adoption_daily (activity_drop_users), re-summarise their accounts in adoption_history, refresh adoption_daily_mv';
+    'erase people: delete their events, drop them from adoption_daily (activity_drop_users; team_act summarised again), re-summarise their accounts in adoption_history, refresh adoption_daily_mv';

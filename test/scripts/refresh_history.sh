@@ -25,6 +25,9 @@
 #      refreshes run, each held open for a while before it commits; no read
 #      fails, every read sees a committed state, and the reads made while a
 #      refresh was open see the state before it (they were not blocked);
+#      then a refresh beside a transaction still deleting events of an
+#      account already listed waits for it and takes the deletion in, and a
+#      users row arriving after its user's events re-summarises the account;
 #   (adoption_history_product, the product-wide row, is checked against the
 #   summary of every event at each step, and is in the digest of d);
 #   e. pg_cron runs the refresh (test/scripts/lib/cron.bash: pg_cron preloaded, jobs
@@ -287,6 +290,41 @@ FROM states s JOIN states p ON p.n = s.n - 1 ORDER BY s.n;
 SELECT pg_temp.expect('d: rows differing after the concurrent refreshes', history_mismatches(), 0);
 SELECT pg_temp.expect('d: product-wide row differing after them', product_mismatch(), 0);
 SQL
+
+# ---------------------------------------------------------------------
+# d. (continued) a refresh while a transaction deleting events of an
+# account already listed is still open: the refresh waits for it, and the
+# account's row takes the deletion in; and a users row arriving after its
+# user's events (the unknown user of b) re-summarises the account's teams
+# ---------------------------------------------------------------------
+acct="$("${psql[@]}" -c 'SELECT min(account_id) FROM adoption_history')"
+"${psql[@]}" -c "DELETE FROM events WHERE ctid = (SELECT min(ctid) FROM events WHERE account_id = $acct)"
+listed="$("${psql[@]}" -c "SELECT count(*) FROM adoption_history_touched WHERE account_id = $acct")"
+[[ "$listed" == 1 ]] || { echo "FAIL: the deletion did not list account $acct"; exit 1; }
+doomed="$("${psql[@]}" -c "SELECT count(*) FROM events WHERE account_id = $acct AND occurred_at >= '2026-06-01'")"
+[[ "$doomed" -gt 0 ]] || { echo "FAIL: account $acct has no events to delete"; exit 1; }
+"${psql[@]}" -c 'BEGIN' -c "DELETE FROM events WHERE account_id = $acct AND occurred_at >= '2026-06-01'" \
+             -c 'SELECT pg_sleep(3)' -c 'COMMIT' >/dev/null &
+writer=$!
+sleep 1
+"${psql[@]}" -c 'SELECT * FROM adoption_refresh_history()' >/dev/null
+wait "$writer"
+n="$("${psql[@]}" -c 'SELECT history_mismatches() + product_mismatch()')"
+[[ "$n" == 0 ]] || { echo "FAIL: $n rows differ from a full rebuild after a refresh beside an open deletion"; exit 1; }
+echo "d: a refresh beside an open deletion of $doomed events of a listed account: equals a full rebuild"
+"${psql[@]}" -c "INSERT INTO events (account_id, user_id, feature, occurred_at)
+                 SELECT max(account_id), 987654322, 'reports', timestamptz '2026-06-30 08:00+00' FROM adoption_history" \
+             -c "SELECT * FROM adoption_refresh_history('2026-06-30')" >/dev/null
+n="$("${psql[@]}" -c 'SELECT history_mismatches()')"
+[[ "$n" == 0 ]] || { echo "FAIL: $n rows differ after the event of a user not in users"; exit 1; }
+"${psql[@]}" -c "INSERT INTO users (user_id, account_id, department)
+                 SELECT 987654322, max(account_id), 'late_department' FROM adoption_history"
+stale="$("${psql[@]}" -c 'SELECT history_mismatches()')"
+[[ "$stale" == 1 ]] || { echo "FAIL: the late users row changed $stale accounts' teams, not 1"; exit 1; }
+"${psql[@]}" -c 'SELECT * FROM adoption_refresh_history()' >/dev/null
+n="$("${psql[@]}" -c 'SELECT history_mismatches() + product_mismatch()')"
+[[ "$n" == 0 ]] || { echo "FAIL: $n rows differ from a full rebuild after a late users row"; exit 1; }
+echo "d: a users row arriving after its events: its account re-summarised"
 
 # ---------------------------------------------------------------------
 # e. pg_cron runs the refresh
