@@ -33,9 +33,10 @@
 \set first_week '''2025-04-06'''
 \endif
 
--- 1. the stored summaries (skip if you keep them already)
+-- 1. the stored summaries (skip if you keep them already), with UTC days as
+-- doc/refresh.sql makes them, whatever the session's TimeZone
 CREATE TEMP TABLE bt_summary AS
-SELECT account_id, activity_agg(user_id, occurred_at, feature) AS act
+SELECT account_id, activity_agg(user_id, (occurred_at AT TIME ZONE 'UTC')::date, feature) AS act
 FROM events GROUP BY account_id;
 
 -- 2. made-up NPS answers (one survey per account and quarter) and support

@@ -27,7 +27,10 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'VACUUM ANALYZE'
 psql -X -v ON_ERROR_STOP=1 -d "$db" >"$work/out" 2>&1 <<'SQL' || { cat "$work/out"; exit 1; }
 \i demo/model.sql
 \set model :health_model
+-- the recipe's days are UTC days whoever runs it: run it elsewhere, check in UTC
+SET TimeZone = 'America/Los_Angeles';
 \i doc/backtest.sql
+SET TimeZone = 'UTC';
 \set QUIET on
 -- 1. the usage signals against plain SQL on the raw events: a user's
 -- distinct days, the 30 days to the week's end and the 30 before them
