@@ -51,7 +51,13 @@
 -- worker that was not listening catches up from the table (alert_id is
 -- increasing; acknowledged_at is the worker's to set).
 --
--- Scheduling, with doc/refresh.sql's refresh (pg_cron, section 3 there):
+-- NOTIFY is not access-controlled: every role that can connect to the
+-- database can LISTEN on the channel and read the payloads (account ids,
+-- champions' user ids).  Where customers log in (doc/portal.sql), raise the
+-- alerts in another database, or reduce the payload to the alert_id (the
+-- table itself is the owner's).
+--
+-- Scheduling, with doc/refresh.sql's refresh (pg_cron, section 4 there):
 --
 --   SELECT cron.schedule_in_database('adoption-recent', '*/15 * * * *',
 --       $$SELECT * FROM adoption_refresh_daily();
@@ -196,7 +202,10 @@ COMMENT ON FUNCTION adoption_conditions(date, date) IS
 -- Defaults: as_of the last complete UTC day, since two days before it (the
 -- days a refresh may have changed; a wider range after late events).
 -- A condition is a new onset on day d when it holds on d and did not on
--- d - 1; a feature or champion absent on d - 1 counts as not holding.
+-- d - 1; a feature absent on d - 1 counts as not holding.  champion_dark
+-- is one condition per account whoever the champion is: when the champion
+-- changes while it holds (the new one dark too), that is the same episode,
+-- not a new onset (subject names the champion of the onset).
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION adoption_raise_alerts(
         since date DEFAULT NULL,
