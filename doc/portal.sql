@@ -4,8 +4,8 @@
 --   psql -v ON_ERROR_STOP=1 -d yourdb -f doc/portal.sql
 --
 -- Run as the owner of adoption_daily (doc/refresh.sql) who may create roles
--- (a superuser, or a role with CREATEROLE that is a member of the roles it
--- creates).  It creates, in a schema `portal`, per-account dashboard views
+-- (a superuser, or a role with CREATEROLE, which the file makes a member of
+-- portal_owner).  It creates, in a schema `portal`, per-account dashboard views
 -- that a database role of one customer may read, and shows only that
 -- customer's account to it, whatever query it writes: joins, EXPLAIN,
 -- functions of its own in WHERE (leaky ones included).
@@ -62,10 +62,13 @@
 --   5. What a customer can still learn: how long a query over its own rows
 --      takes, and the planner's estimates in EXPLAIN (built from statistics
 --      of the whole table); with EXPLAIN ANALYZE, the rows a node
---      discarded.  The index on (account_id, day) makes the account filter
---      an index condition, so no other account's row is read at all.  The
---      views expose no `activity` value: a summary holds every user id and
---      feature of its group.
+--      discarded, i.e. how many rows the other accounts have in the range
+--      it reads: the account filter is ORed with the staff's membership
+--      test, so it is no index condition and the scan reads the other
+--      accounts' rows before discarding them (where that matters, give the
+--      staff views of their own and drop the OR).  The views expose no
+--      `activity` value: a summary holds every user id and feature of its
+--      group.
 --
 -- The report day of the views is portal.settings.as_of, NULL meaning the
 -- last complete UTC day.
@@ -81,6 +84,11 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_customer') THEN
         CREATE ROLE portal_customer NOLOGIN;
+    END IF;
+    -- a CREATEROLE owner that is not a superuser becomes a member, to give
+    -- the schema and the views to portal_owner
+    IF NOT pg_has_role(current_user, 'portal_owner', 'MEMBER') THEN
+        EXECUTE format('GRANT portal_owner TO %I', current_user);
     END IF;
 END $$;
 

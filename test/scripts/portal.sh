@@ -29,9 +29,11 @@ EVENTS="${ADOPTION_PORTAL_EVENTS:-30000}"
 db="adoption_portal_test_$$"
 tmp="$(mktemp -d)"
 psql=(psql -X -q -v ON_ERROR_STOP=1 -d "$db")
+db2="adoption_portal_createrole_$$"
 cleanup() {
     dropdb --if-exists "$db" >/dev/null 2>&1 || true
-    for r in portal_test_a portal_test_b portal_test_none; do
+    dropdb --if-exists "$db2" >/dev/null 2>&1 || true
+    for r in portal_test_a portal_test_b portal_test_none portal_test_app; do
         psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
     rm -rf "$tmp"
@@ -282,6 +284,23 @@ n_seen=$("${psql[@]}" -At -c "SELECT count(*) FROM portal.unfiltered")
 "${psql[@]}" -At -c "SELECT upserted, deleted FROM adoption_refresh_daily('-infinity')" >"$tmp/out"
 [[ "$(cat "$tmp/out")" == "0|0" ]] && ok "the owner's full refresh still sees every row (nothing to change)" \
     || bad "the owner's full refresh changed rows: $(cat "$tmp/out")"
+
+# the recipes run by an owner who is no superuser but has CREATEROLE (in a
+# database of its own; the portal's group roles exist already)
+createdb "$db2"
+psql -X -q -v ON_ERROR_STOP=1 -d "$db2" -c 'CREATE EXTENSION adoption' \
+    -c 'CREATE ROLE portal_test_app LOGIN CREATEROLE' \
+    -c "GRANT CREATE ON DATABASE \"$db2\" TO portal_test_app" -c 'GRANT ALL ON SCHEMA public TO portal_test_app'
+psql -X -q -v ON_ERROR_STOP=1 -d "$db2" -v events=2000 -f data/generate.sql >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d "$db2" -c 'ALTER TABLE events OWNER TO portal_test_app' \
+    -c 'ALTER TABLE users OWNER TO portal_test_app' -c 'ALTER TABLE accounts OWNER TO portal_test_app'
+if PGOPTIONS='-c role=portal_test_app' psql -X -q -v ON_ERROR_STOP=1 -d "$db2" -f doc/refresh.sql >/dev/null \
+   && PGOPTIONS='-c role=portal_test_app' psql -X -q -v ON_ERROR_STOP=1 -d "$db2" -f doc/portal.sql >/dev/null; then
+    echo "ok  the recipes run by a CREATEROLE owner that is no superuser"
+else
+    echo "FAIL: the recipes run by a CREATEROLE owner that is no superuser"
+    fails=$((fails + 1))
+fi
 
 if [[ $fails -gt 0 ]]; then
     echo "portal: $fails failures"
