@@ -51,7 +51,9 @@
 --    "grades": {"red": 40, "green": 70}}
 -- The model sees the signals adoption_rate, dau_mau and usage_trend; add
 -- your own (NPS, open tickets, ...) to `signals` below.  Accounts with no
--- activity in the window have 0 active users and stage 'none'.
+-- activity in the window have 0 active users and stage 'none'; accounts
+-- whose seats are NULL have a NULL stage (adoption_stage is strict: its
+-- share-of-seats rule cannot be decided) and a NULL adoption_rate.
 WITH p AS (
     SELECT $1::date AS as_of, $2::integer AS days, $3::jsonb AS model),
 r AS (      -- this window and the one before it (for the trend)
