@@ -20,9 +20,12 @@
 --      last NPS answer on or before it, the tickets open on it;
 --   4. the outcome: the good outcome, the contract still running 90 days
 --      later;
---   5. the model fitted on the older 39 weeks, both models scored on the
---      newer 13: AUC, churn rate per grade, and the lead time (how many
---      days before the churn the grade turned red for good).
+--   5. the model fitted on the oldest 27 weeks, both models scored on the
+--      newest 13: AUC, churn rate per grade, and the lead time (how many
+--      days before the churn the grade turned red for good).  The 12 weeks
+--      between are left out (an embargo): their outcomes, 90 days ahead,
+--      would be known only during the held-out weeks, and so are the
+--      outcomes of no fitted week.
 \set QUIET on
 \if :{?model}
 \else
@@ -60,11 +63,17 @@ WHERE t.opened_on < coalesce(c.ended_on, date '2026-07-01')
   AND (c.ended_on IS NULL OR c.ended_on - t.opened_on < 150 OR t.n <= 8);
 
 -- 3. and 4. signals as of each week's end, and the outcome 90 days later
+-- (split: 'fit', the weeks whose outcome is known by the first held-out
+-- week's end; 'held-out', the newest 13 weeks; 'embargo', those between)
 CREATE TEMP TABLE bt_weeks AS
-SELECT (date :first_week + 7 * i) AS week_end, i < 39 AS older FROM generate_series(0, 51) i;
+SELECT week_end,
+       CASE WHEN i >= 39 THEN 'held-out'
+            WHEN week_end + 90 <= date :first_week + 7 * 39 THEN 'fit'
+            ELSE 'embargo' END AS split
+FROM generate_series(0, 51) i, LATERAL (SELECT date :first_week + 7 * i AS week_end) d;
 
 CREATE TEMP TABLE bt_rows AS
-SELECT c.account_id, w.week_end, w.older,
+SELECT c.account_id, w.week_end, w.split,
        jsonb_strip_nulls(jsonb_build_object(
            'adoption_rate', u.adoption_rate,
            'dau_mau',       u.stickiness,
@@ -86,19 +95,20 @@ CROSS JOIN bt_weeks w
 LEFT JOIN LATERAL usage_report(s.act, w.week_end, '{30}', a.seats) u ON true
 WHERE c.started_on <= w.week_end AND (c.ended_on IS NULL OR c.ended_on > w.week_end);
 
--- 5. fit on the older weeks; score both models on the newer ones
+-- 5. fit on the fitted weeks; score both models on the held-out ones
 CREATE TEMP TABLE bt_models AS
 SELECT 'hand-made' AS model, :'model'::jsonb AS m
 UNION ALL
-SELECT 'fitted', health_fit(signals, retained, :'model'::jsonb) FROM bt_rows WHERE older;
+SELECT 'fitted', health_fit(signals, retained, :'model'::jsonb) FROM bt_rows WHERE split = 'fit';
 
 CREATE TEMP TABLE bt_scored AS
 SELECT m.model, r.*, health_score(r.signals, m.m) AS score, health_grade(r.signals, m.m) AS grade
 FROM bt_models m CROSS JOIN bt_rows r;
 
 \set QUIET off
-\echo '== Rows: accounts x weeks (older weeks to fit, newer weeks to test)'
-SELECT count(*) FILTER (WHERE older) AS fit_rows, count(*) FILTER (WHERE NOT older) AS test_rows,
+\echo '== Rows: accounts x weeks (the oldest to fit, the newest to test, an embargo between)'
+SELECT count(*) FILTER (WHERE split = 'fit') AS fit_rows, count(*) FILTER (WHERE split = 'embargo') AS embargo_rows,
+       count(*) FILTER (WHERE split = 'held-out') AS test_rows,
        count(DISTINCT account_id) AS accounts,
        count(*) FILTER (WHERE NOT retained) AS rows_churning_within_90_days
 FROM bt_rows;
@@ -112,15 +122,15 @@ WHERE m.model = 'fitted' ORDER BY c.key;
 
 \echo '== AUC of each model: on the weeks the fit saw, and on the held-out newer weeks'
 SELECT model,
-       round(score_auc(score, retained) FILTER (WHERE older)::numeric, 4) AS auc_fit_weeks,
-       round(score_auc(score, retained) FILTER (WHERE NOT older)::numeric, 4) AS auc_held_out
+       round(score_auc(score, retained) FILTER (WHERE split = 'fit')::numeric, 4) AS auc_fit_weeks,
+       round(score_auc(score, retained) FILTER (WHERE split = 'held-out')::numeric, 4) AS auc_held_out
 FROM bt_scored GROUP BY model ORDER BY model DESC;
 
 \echo '== Churn within 90 days, per grade (held-out weeks)'
 SELECT model, grade, count(*) AS account_weeks,
        count(*) FILTER (WHERE NOT retained) AS churned_within_90_days,
        round(avg((NOT retained)::int), 4) AS churn_rate
-FROM bt_scored WHERE NOT older
+FROM bt_scored WHERE split = 'held-out'
 GROUP BY model, grade ORDER BY model DESC, array_position(ARRAY['red', 'yellow', 'green'], grade);
 
 \echo '== Lead time: days before the churn since the grade was red at every week (all weeks)'

@@ -8,9 +8,12 @@
 #      those of summaries built from the events up to that day only;
 #   3. the outcome is the contract still running 90 days after the week's
 #      end, and only accounts under contract that week have rows;
-#   4. the time split: every fitted week precedes every held-out week, the
-#      fitted model is health_fit over the older weeks alone, health_score
-#      accepts it, and its AUC over those rows is the one its fit reports;
+#   4. the time split: every fitted week's outcome (90 days ahead) is known
+#      by the first held-out week's end, and the weeks between are neither
+#      fitted nor held out (the embargo); the held-out weeks are the newest
+#      13; the fitted model is health_fit over the fitted weeks alone,
+#      health_score accepts it, and its AUC over those rows is the one its
+#      fit reports;
 #   5. the recipe prints its four results (AUCs within [0, 1]);
 #   6. the generated churn can be foreseen from usage (most churning
 #      accounts fade out first, data/generate.sql): the demo's usage-only
@@ -117,28 +120,39 @@ BEGIN
     IF d <> 0 THEN
         RAISE EXCEPTION 'backtest: % account-weeks with a wrong outcome, or that should (not) be there', d;
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM bt_rows WHERE NOT retained AND older)
-       OR NOT EXISTS (SELECT 1 FROM bt_rows WHERE NOT retained AND NOT older) THEN
+    IF NOT EXISTS (SELECT 1 FROM bt_rows WHERE NOT retained AND split = 'fit')
+       OR NOT EXISTS (SELECT 1 FROM bt_rows WHERE NOT retained AND split = 'held-out') THEN
         RAISE EXCEPTION 'backtest: churn in the fitted or the held-out weeks is missing';
     END IF;
 END $$;
 
--- 4. the time split and the fitted model
+-- 4. the time split and the fitted model: fitted, the rows whose outcome is
+-- known on the first held-out day (the newest 13 weeks held out)
+CREATE TEMP TABLE split AS
+SELECT week_end, CASE WHEN week_end > (SELECT max(week_end) FROM bt_weeks) - 7 * 13 THEN 'held-out'
+                      WHEN week_end + 90 <= (SELECT max(week_end) FROM bt_weeks) - 7 * 12 THEN 'fit'
+                      ELSE 'embargo' END AS split
+FROM bt_weeks;
 CREATE TEMP TABLE refit AS
 SELECT health_fit(signals, retained, :'model'::jsonb) AS m
-FROM bt_rows WHERE week_end < (SELECT min(week_end) FROM bt_rows WHERE NOT older);
+FROM bt_rows r JOIN split s USING (week_end) WHERE s.split = 'fit';
 DO $$
-DECLARE fitted jsonb; refit jsonb; auc float8;
+DECLARE fitted jsonb; refit jsonb; auc float8; n bigint;
 BEGIN
-    IF (SELECT max(week_end) FROM bt_rows WHERE older) >= (SELECT min(week_end) FROM bt_rows WHERE NOT older) THEN
-        RAISE EXCEPTION 'backtest: a fitted week is not older than every held-out week';
+    SELECT count(*) INTO n FROM bt_weeks w JOIN split s USING (week_end) WHERE w.split IS DISTINCT FROM s.split;
+    IF n <> 0 THEN
+        RAISE EXCEPTION 'backtest: % weeks are not in the part of the time split they should be', n;
+    END IF;
+    IF (SELECT max(week_end) + 90 FROM bt_rows WHERE split = 'fit') > (SELECT min(week_end) FROM bt_rows WHERE split = 'held-out')
+       OR (SELECT count(DISTINCT week_end) FROM bt_rows WHERE split = 'embargo') <> 12 THEN
+        RAISE EXCEPTION 'backtest: the outcome of a fitted week is not known by the first held-out week, or the embargo is not 12 weeks';
     END IF;
     SELECT m INTO fitted FROM bt_models WHERE model = 'fitted';
     SELECT m INTO refit FROM refit;
     IF fitted IS DISTINCT FROM refit THEN
-        RAISE EXCEPTION 'backtest: the fitted model is not health_fit over the older weeks alone';
+        RAISE EXCEPTION 'backtest: the fitted model is not health_fit over the fitted weeks alone';
     END IF;
-    SELECT score_auc(health_score(signals, fitted), retained) INTO auc FROM bt_rows WHERE older;
+    SELECT score_auc(health_score(signals, fitted), retained) INTO auc FROM bt_rows WHERE split = 'fit';
     IF abs(auc - (fitted -> 'fit' ->> 'auc')::float8) > 1e-12 THEN
         RAISE EXCEPTION 'backtest: the fitted model scores an AUC of % on its rows, its fit reports %', auc, fitted -> 'fit' ->> 'auc';
     END IF;
