@@ -97,8 +97,8 @@ SELECT to_regclass('adoption_alerts') IS NOT NULL AS have_alerts \gset
 CREATE TEMP TABLE demo_alerts AS SELECT * FROM adoption_raise_alerts('2026-06-24', :as_of);
 SELECT kind, count(*) AS alerts, count(DISTINCT account_id) AS accounts
 FROM demo_alerts GROUP BY kind ORDER BY kind;
-SELECT day, kind, account_id AS account, nullif(feature, '') AS feature,
-       nullif(subject, '') AS champion, round(value::numeric, 2) AS value,
+SELECT day, kind, account_id AS account, feature,
+       subject AS champion, round(value::numeric, 2) AS value,
        round(threshold::numeric, 2) AS threshold
 FROM demo_alerts ORDER BY day DESC, kind, account_id, feature LIMIT 20;
 \pset tuples_only on

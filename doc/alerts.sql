@@ -10,7 +10,7 @@
 --
 --   usage_drop         active user-days in the last trend_days days fell by
 --                      trend_drop or more against the trend_days before
---                      (usage_trend), per account (feature '') and per
+--                      (usage_trend), per account (feature NULL) and per
 --                      account and feature;
 --   champion_dark      the account's champion (champion(), the user with
 --                      the most active days in the last champion_days days)
@@ -38,6 +38,9 @@
 --   - late events re-evaluated by a later run (the days from `since` on)
 --     can add the onset they cause; alerts already raised are never
 --     changed or withdrawn (they are what was announced);
+--   - feature and subject are NULL when not applicable, and the key takes
+--     two NULLs as equal (a feature named '' is a feature like any other,
+--     not "no feature");
 --   - concurrent runs raise no duplicate: the unique key makes the second
 --     inserter of a key wait for the first and then skip it, and it
 --     announces only what it inserted itself.
@@ -45,7 +48,8 @@
 -- Each new alert is announced with NOTIFY on one channel (settings column
 -- `channel`, default adoption_alerts) with a JSON payload a worker can act
 -- on: {"alert_id", "kind", "account_id", "feature", "subject", "day",
--- "value", "threshold"} (feature and subject null when not applicable).
+-- "value", "threshold"} (feature and subject null when not applicable, as
+-- in the table).
 -- NOTIFY is transactional: listeners hear of an alert when the transaction
 -- that inserted it commits, and never of one that was rolled back.  A
 -- worker that was not listening catches up from the table (alert_id is
@@ -114,19 +118,23 @@ CREATE TABLE IF NOT EXISTS adoption_alerts (
     alert_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind            text   NOT NULL CHECK (kind IN ('usage_drop', 'champion_dark', 'grade_red', 'core_abandoned')),
     account_id      bigint NOT NULL,
-    feature         text   NOT NULL DEFAULT '',   -- '' when not about one feature
-    subject         text   NOT NULL DEFAULT '',   -- champion_dark: the champion's user id
+    feature         text,                         -- NULL when not about one feature
+    subject         text,                         -- champion_dark: the champion's user id
     day             date   NOT NULL,              -- the day of the onset
     value           float8,                       -- the signal on that day
     threshold       float8,                       -- the threshold it crossed
     raised_at       timestamptz NOT NULL DEFAULT now(),
-    acknowledged_at timestamptz,
-    -- the natural key ('' rather than NULL so that the key is unique
-    -- without NULLS NOT DISTINCT, which needs PostgreSQL 15)
-    UNIQUE (kind, account_id, feature, subject, day)
+    acknowledged_at timestamptz
 );
 COMMENT ON TABLE adoption_alerts IS
     'alerts raised by adoption_raise_alerts: one row per onset (kind, account_id, feature, subject, day)';
+-- The natural key, two NULLs taken as equal: each nullable column is keyed
+-- by whether it is NULL and its value or '' (UNIQUE NULLS NOT DISTINCT says
+-- the same from PostgreSQL 15 on; this index works on every version).
+CREATE UNIQUE INDEX IF NOT EXISTS adoption_alerts_key ON adoption_alerts
+    (kind, account_id, (feature IS NULL), (coalesce(feature, '')), (subject IS NULL), (coalesce(subject, '')), day);
+COMMENT ON INDEX adoption_alerts_key IS
+    'the natural key of an alert (kind, account_id, feature, subject, day), NULLs equal';
 
 
 -- ---------------------------------------------------------------------------
@@ -149,7 +157,7 @@ LANGUAGE sql STABLE AS $$
     days AS (
         SELECT since - 1 + i AS day FROM generate_series(0, as_of - since + 1) i),
     drops AS (
-        SELECT x.account_id, coalesce(f.feature, '') AS feature, x.day,
+        SELECT x.account_id, f.feature, x.day,
                usage_trend(x.act, x.day, s.trend_days, f.feature) AS trend,
                active_users(x.act, x.day - s.trend_days, s.trend_days, f.feature) AS before_users
         FROM (SELECT acct.*, days.day FROM acct, days) x
@@ -179,20 +187,20 @@ LANGUAGE sql STABLE AS $$
         FROM (SELECT acct.*, days.day FROM acct, days) x
         CROSS JOIN s
         CROSS JOIN LATERAL unnest(s.core_features) f(feature))
-    SELECT 'usage_drop', d.account_id, d.feature, '', d.day, d.trend, -s.trend_drop,
+    SELECT 'usage_drop', d.account_id, d.feature, NULL, d.day, d.trend, -s.trend_drop,
            coalesce(d.trend <= -s.trend_drop AND d.before_users >= s.trend_min_users, false)
     FROM drops d, s
     UNION ALL
-    SELECT 'champion_dark', c.account_id, '', coalesce(c.user_id, ''), c.day,
+    SELECT 'champion_dark', c.account_id, NULL, c.user_id, c.day,
            (c.day - c.last_day)::float8, s.dark_days,
            coalesce(c.last_day < c.day - s.dark_days, false)
     FROM champions c, s
     UNION ALL
-    SELECT 'grade_red', g.account_id, '', '', g.day, g.score, coalesce((s.health_model #>> '{grades,red}')::float8, 40),
+    SELECT 'grade_red', g.account_id, NULL, NULL, g.day, g.score, coalesce((s.health_model #>> '{grades,red}')::float8, 40),
            coalesce(g.grade = 'red', false)
     FROM grades g, s
     UNION ALL
-    SELECT 'core_abandoned', b.account_id, b.feature, '', b.day, b.rate, s.abandon_rate,
+    SELECT 'core_abandoned', b.account_id, b.feature, NULL, b.day, b.rate, s.abandon_rate,
            coalesce(b.rate >= s.abandon_rate AND b.users >= s.abandon_min_users, false)
     FROM abandon b, s
 $$;
@@ -244,12 +252,13 @@ BEGIN
         WHERE c.holds AND c.day >= since
           AND NOT (c.day_before = c.day - 1 AND c.held_before)
         ORDER BY c.day, c.kind, c.account_id, c.feature
-        ON CONFLICT (kind, account_id, feature, subject, day) DO NOTHING
+        ON CONFLICT (kind, account_id, (feature IS NULL), (coalesce(feature, '')),
+                     (subject IS NULL), (coalesce(subject, '')), day) DO NOTHING
         RETURNING *
     LOOP
         PERFORM pg_notify(channel, json_build_object(
             'alert_id', a.alert_id, 'kind', a.kind, 'account_id', a.account_id,
-            'feature', nullif(a.feature, ''), 'subject', nullif(a.subject, ''),
+            'feature', a.feature, 'subject', a.subject,
             'day', a.day, 'value', a.value, 'threshold', a.threshold)::text);
         RETURN NEXT a;
     END LOOP;

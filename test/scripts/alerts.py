@@ -137,27 +137,29 @@ def onsets(conn, since, as_of):
     cur = conn.cursor()
     drop, min_users, dark, arate, amin = settings(cur)
     cur.execute(SIGNALS, {"since": since, "as_of": as_of})
-    holds = {}      # (kind, account, feature) -> {day: subject or None}
+    holds = {}      # (kind, account, feature) -> {day: subject or False}
     for account, day, trends, champ, champ_last, grade, abandon in cur.fetchall():
         def put(kind, feature, subject, h):
-            holds.setdefault((kind, account, feature), {})[day] = subject if h else None
+            holds.setdefault((kind, account, feature), {})[day] = subject if h else False
+        # holds[...][day] is the subject when the condition holds, else
+        # False; feature and subject are None when not applicable
         for feature, trend, before in trends:
-            put("usage_drop", feature or "", "",
+            put("usage_drop", feature, None,
                 trend is not None and trend <= -drop and before >= min_users)
-        put("champion_dark", "", champ or "",
+        put("champion_dark", None, champ,
             champ_last is not None and (day - champ_last).days > dark)
-        put("grade_red", "", "", grade == "red")
+        put("grade_red", None, None, grade == "red")
         for feature, rate, users in abandon:
-            put("core_abandoned", feature, "", rate is not None and rate >= arate and users >= amin)
+            put("core_abandoned", feature, None, rate is not None and rate >= arate and users >= amin)
     out = set()
     import datetime
     lo = datetime.date.fromisoformat(since)
     for (kind, account, feature), by_day in holds.items():
         for day, subject in by_day.items():
-            if subject is None or day < lo:
+            if subject is False or day < lo:
                 continue
-            prev = by_day.get(day - datetime.timedelta(days=1))
-            if prev is not None:
+            prev = by_day.get(day - datetime.timedelta(days=1), False)
+            if prev is not False:
                 continue
             out.add((kind, account, feature, subject, day.isoformat()))
     return out
@@ -168,7 +170,7 @@ def key_of_row(r):
 
 
 def key_of_payload(p):
-    return (p["kind"], p["account_id"], p["feature"] or "", p["subject"] or "", p["day"])
+    return (p["kind"], p["account_id"], p["feature"], p["subject"], p["day"])
 
 
 def raise_alerts(conn, since, as_of):
@@ -191,9 +193,9 @@ def check_run(label, rows, heard, expected, before_keys):
     check(set(keys) == want,
           f"{label}: returned alerts = the new onsets of the independent computation ({len(want)})"
           + ("" if set(keys) == want else
-             f"; only returned {sorted(set(keys) - want)[:5]}, only expected {sorted(want - set(keys))[:5]}"))
+             f"; only returned {sorted(set(keys) - want, key=repr)[:5]}, only expected {sorted(want - set(keys), key=repr)[:5]}"))
     hk = [key_of_payload(p) for p in heard]
-    check(sorted(hk) == sorted(keys), f"{label}: the listener heard exactly the returned alerts ({len(hk)})")
+    check(sorted(hk, key=repr) == sorted(keys, key=repr), f"{label}: the listener heard exactly the returned alerts ({len(hk)})")
     by_id = {r["alert_id"]: r for r in rows}
     good = all(p["alert_id"] in by_id and key_of_row(by_id[p["alert_id"]]) == key_of_payload(p)
                and (p["value"] is None or abs(p["value"] - by_id[p["alert_id"]]["value"]) < 1e-12)
@@ -218,6 +220,12 @@ def main():
           f"first run raised every kind of alert ({sorted(kinds)})")
     check(any(r["feature"] and r["kind"] == "usage_drop" for r in rows),
           "first run raised per-feature usage drops")
+    # a feature named '' (alerts.sh renames one) is a feature, not the account
+    check(any(r["feature"] == "" and r["kind"] == "usage_drop" for r in rows),
+          "first run raised usage drops of the feature named ''")
+    dup = admin.execute("""SELECT count(*) FROM (SELECT 1 FROM adoption_conditions('2026-06-01', '2026-06-30')
+                           GROUP BY kind, account_id, feature, day HAVING count(*) > 1) d""").fetchone()[0]
+    check(dup == 0, f"one condition per kind, account, feature (NULL: none) and day ({dup} repeated)")
 
     # 2. the same run again
     before = table_keys(admin)
