@@ -172,15 +172,22 @@ COMMENT ON VIEW portal.feature_usage IS
     'one row per visible account and feature: users, 30-day active users, adoption rate and penetration';
 
 -- the roster: every user of the account, with their activity; never-used
--- seats have NULL days
+-- seats have NULL days, and so do all the users of an account without any
+-- event yet (no summary: the users are filtered here by the same rule, the
+-- row-level security of adoption_daily does not reach them)
 CREATE OR REPLACE VIEW portal.user_activity WITH (security_barrier = true) AS
-SELECT u.account_id, s.as_of, u.user_id, u.department,
+SELECT u.account_id, r.as_of, u.user_id, u.department,
        ua.first_day, ua.last_day,
        coalesce(ua.active_days, 0) AS active_days_30d,
        coalesce(ua.features, 0)    AS features_30d
 FROM users u
-JOIN portal.visible_summaries s USING (account_id)
-LEFT JOIN LATERAL user_activity(s.act, s.as_of, 30) ua ON ua.user_id = u.user_id::text;
+CROSS JOIN (SELECT coalesce(s.as_of, (now() AT TIME ZONE 'UTC')::date - 1) AS as_of
+            FROM portal.settings s) r
+LEFT JOIN portal.visible_summaries s USING (account_id)
+LEFT JOIN LATERAL user_activity(s.act, r.as_of, 30) ua ON ua.user_id = u.user_id::text
+WHERE u.account_id = (SELECT c.account_id FROM portal.customer_accounts c
+                      WHERE c.role_name = current_user)
+   OR pg_has_role(current_user, 'portal_owner', 'USAGE');
 COMMENT ON VIEW portal.user_activity IS
     'the roster of each visible account, with each user''s first and last active day and 30-day activity';
 

@@ -17,6 +17,8 @@
 #     internal view are out of reach (42501); the customer cannot mark its
 #     function LEAKPROOF;
 #   - the role mapped to no account sees nothing;
+#   - a customer whose account has no event yet sees its roster (every
+#     user, no activity) and no other row, and nobody else sees it;
 #   - as the owner everything is visible, with the same figures;
 #   - the second wall: a view owned by portal_owner without any filter
 #     still shows a customer only its own account (row-level security).
@@ -33,7 +35,7 @@ db2="adoption_portal_createrole_$$"
 cleanup() {
     dropdb --if-exists "$db" >/dev/null 2>&1 || true
     dropdb --if-exists "$db2" >/dev/null 2>&1 || true
-    for r in portal_test_a portal_test_b portal_test_none portal_test_app; do
+    for r in portal_test_a portal_test_b portal_test_c portal_test_none portal_test_app; do
         psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
     rm -rf "$tmp"
@@ -54,15 +56,22 @@ createdb "$db"
 read -r A B < <("${psql[@]}" -At -F ' ' -c "
     SELECT (array_agg(account_id ORDER BY n DESC, account_id))[1], (array_agg(account_id ORDER BY n DESC, account_id))[2]
     FROM (SELECT account_id, count(*) AS n FROM users GROUP BY 1) u")
-echo "customer A: account $A, customer B: account $B"
+# a new account C whose three users have no event yet
+C=$("${psql[@]}" -At -c "SELECT max(account_id) + 1 FROM accounts")
+"${psql[@]}" -c "INSERT INTO accounts VALUES ($C, 5, 'smb', '2026-06-01')" \
+    -c "INSERT INTO users SELECT m + i, $C, 'member', 'sales', '2026-06-02'
+        FROM (SELECT max(user_id) AS m FROM users) x, generate_series(1, 3) i"
+echo "customer A: account $A, customer B: account $B, customer C: account $C (no events)"
 "${psql[@]}" <<SQL
 DROP ROLE IF EXISTS portal_test_a;
 DROP ROLE IF EXISTS portal_test_b;
+DROP ROLE IF EXISTS portal_test_c;
 DROP ROLE IF EXISTS portal_test_none;
 CREATE ROLE portal_test_a LOGIN PASSWORD 'pw-a' IN ROLE portal_customer;
 CREATE ROLE portal_test_b LOGIN PASSWORD 'pw-b' IN ROLE portal_customer;
+CREATE ROLE portal_test_c LOGIN PASSWORD 'pw-c' IN ROLE portal_customer;
 CREATE ROLE portal_test_none LOGIN PASSWORD 'pw-none' IN ROLE portal_customer;
-INSERT INTO portal.customer_accounts VALUES ('portal_test_a', $A), ('portal_test_b', $B);
+INSERT INTO portal.customer_accounts VALUES ('portal_test_a', $A), ('portal_test_b', $B), ('portal_test_c', $C);
 -- a schema of the customer's own, where it writes functions
 CREATE SCHEMA cust_a AUTHORIZATION portal_test_a;
 SQL
@@ -255,6 +264,24 @@ for v in "${views[@]}"; do
     check portal_test_b pw-b "$B" "$v" "${want_b[$v]}" "SELECT account_id FROM portal.$v"
 done
 check portal_test_b pw-b "$B" "filter on account A" 0 "SELECT account_id FROM portal.user_activity WHERE account_id = $A"
+
+# customer C, whose account has no event yet: its roster (every user, no
+# activity), nothing else, and nobody else's users
+check portal_test_c pw-c "$C" "user_activity (an account without events)" 3 "SELECT account_id FROM portal.user_activity"
+n=$(as_role portal_test_c pw-c -c "SELECT count(*) FROM portal.user_activity
+        WHERE first_day IS NULL AND last_day IS NULL AND active_days_30d = 0 AND features_30d = 0
+          AND as_of = '2026-06-30'")
+[[ "$n" == 3 ]] && ok "portal_test_c: its 3 users listed with no activity as of the report day" \
+    || bad "portal_test_c: $n of its 3 users listed with no activity as of the report day"
+for v in account_dashboard feature_usage daily_active; do
+    check portal_test_c pw-c "$C" "$v (an account without events)" 0 "SELECT account_id FROM portal.$v"
+done
+check portal_test_a pw-a "$A" "filter on account C (no events)" 0 "SELECT account_id FROM portal.user_activity WHERE account_id = $C"
+n=$("${psql[@]}" -At -c "SELECT count(*) FROM portal.user_activity WHERE account_id = $C")
+[[ "$n" == 3 ]] && ok "owner: the roster of account $C (no events) has its 3 users" \
+    || bad "owner: the roster of account $C (no events) has $n users"
+n=$("${psql[@]}" -At -c "SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM portal.user_activity)")
+[[ "$n" == 0 ]] && ok "owner: the roster lists every user" || bad "owner: the roster misses $n users"
 
 # a customer role mapped to no account sees nothing
 for v in "${views[@]}"; do
