@@ -55,9 +55,9 @@
 -- worker that was not listening catches up from the table (alert_id is
 -- increasing; acknowledged_at is the worker's to set).
 --
--- An erasure (doc/refresh.sql's adoption_erase_users) does not reach this
--- table, whose champion_dark rows name a champion's user id in `subject`:
--- with it, run DELETE FROM adoption_alerts WHERE subject = ANY (ids::text[]).
+-- An erasure (doc/refresh.sql's adoption_erase_users) deletes the alerts
+-- that name one of the people erased: champion_dark rows name a champion's
+-- user id in `subject`.
 --
 -- NOTIFY is not access-controlled: every role that can connect to the
 -- database can LISTEN on the channel and read the payloads (account ids,

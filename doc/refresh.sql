@@ -445,7 +445,9 @@ SELECT * FROM adoption_refresh_history('-infinity');
 --     may have been active that day through them alone);
 --   - adoption_history and adoption_history_product: re-summarised by
 --     adoption_refresh_history() from the events left;
---   - adoption_daily_mv: refreshed (CONCURRENTLY: readers go on).
+--   - adoption_daily_mv: refreshed (CONCURRENTLY: readers go on);
+--   - adoption_alerts (doc/alerts.sql), when it exists: the alerts that
+--     name one of them (a champion, in subject) are deleted.
 -- Their rows in users are yours to delete or anonymise.  Leave out the
 -- lines of the tables you do not keep.  Returns the events deleted, and the
 -- adoption_daily rows rewritten and deleted.
@@ -492,8 +494,11 @@ BEGIN
 
     PERFORM adoption_refresh_history();
     REFRESH MATERIALIZED VIEW CONCURRENTLY adoption_daily_mv;
+    IF to_regclass('adoption_alerts') IS NOT NULL THEN
+        DELETE FROM adoption_alerts WHERE subject = ANY (user_ids::text[]);
+    END IF;
 END
 $$;
 
 COMMENT ON FUNCTION adoption_erase_users(bigint[]) IS
-    'erase people: delete their events, drop them from adoption_daily (activity_drop_users; team_act summarised again), re-summarise their accounts in adoption_history, refresh adoption_daily_mv';
+    'erase people: delete their events, drop them from adoption_daily (activity_drop_users; team_act summarised again), re-summarise their accounts in adoption_history, refresh adoption_daily_mv, delete the alerts naming them';

@@ -7,7 +7,8 @@
 # (python3-psycopg): a client that LISTENs receives exactly the alerts each
 # run inserts, which are exactly the new onsets an independent computation
 # finds; nothing on a second run over the same data; the right ones after
-# late events; no duplicate when two sessions raise alerts at once.  Runs
+# late events; no duplicate when two sessions raise alerts at once; an
+# erasure deletes the alerts naming the people erased, no other.  Runs
 # against the cluster named by the PG* environment (test/run provides a
 # throw-away one).  One feature is renamed '' first: a feature of that name
 # is a feature, not "no feature".
@@ -36,3 +37,26 @@ PGOPTIONS='-c TimeZone=America/Los_Angeles' "${psql[@]}" -f doc/alerts.sql >/dev
 "${psql[@]}" -c 'VACUUM ANALYZE'
 
 PGOPTIONS='-c TimeZone=America/Los_Angeles' /usr/bin/python3 test/scripts/alerts.py "dbname=$db"
+
+# an erasure (doc/refresh.sql's adoption_erase_users) deletes the alerts
+# naming a person erased, and no other
+"${psql[@]}" <<'SQL'
+CREATE TEMP TABLE before AS SELECT * FROM adoption_alerts;
+CREATE TEMP TABLE erased AS
+SELECT array_agg(DISTINCT subject::bigint) AS ids
+FROM (SELECT subject FROM adoption_alerts WHERE kind = 'champion_dark' ORDER BY alert_id LIMIT 2) s;
+SELECT * FROM adoption_erase_users((SELECT ids FROM erased)) \gset
+DO $$
+DECLARE n_named bigint; n_gone bigint; n_other bigint;
+BEGIN
+    SELECT count(*) INTO n_named FROM before WHERE subject = ANY ((SELECT ids FROM erased)::text[]);
+    SELECT count(*) INTO n_gone FROM before b WHERE NOT EXISTS (SELECT FROM adoption_alerts a WHERE a.alert_id = b.alert_id);
+    SELECT count(*) INTO n_other FROM adoption_alerts WHERE subject = ANY ((SELECT ids FROM erased)::text[]);
+    IF n_named = 0 OR n_other <> 0 OR n_gone <> n_named
+       OR (SELECT count(*) FROM adoption_alerts) <> (SELECT count(*) FROM before) - n_named THEN
+        RAISE EXCEPTION 'alerts: the erasure deleted % alerts, % named the people erased, % still name them',
+            n_gone, n_named, n_other;
+    END IF;
+    RAISE NOTICE 'alerts: the erasure of % champions deleted their % alerts, no other', cardinality((SELECT ids FROM erased)), n_named;
+END $$;
+SQL
