@@ -27,6 +27,20 @@ fi
 generated_db "$db" 1 "$EVENTS"
 "${psql[@]}" -q -c 'VACUUM ANALYZE'
 
+# bench/core.sql's aggregate floor (bench/floor), built for and installed
+# into the server's own tree; core.sql leaves it out when that fails
+bindir="$(psql -X -At -d "$db" -c "SELECT setting FROM pg_config WHERE name = 'BINDIR'")"
+floor_tmp="$(mktemp -d)"
+cp bench/floor/Makefile bench/floor/*.c "$floor_tmp/"
+if make -s -C "$floor_tmp" PG_CONFIG="$bindir/pg_config" >/dev/null 2>&1 \
+   && make -s -C "$floor_tmp" install PG_CONFIG="$bindir/pg_config" >/dev/null 2>&1; then
+    floor=1
+else
+    floor=0
+    echo "note: bench/floor could not be built or installed; core.sql leaves the aggregate floor out"
+fi
+rm -rf "$floor_tmp"
+
 export PGTZ=Asia/Kolkata
 "${psql[@]}" -v reps=1 -f bench/core.sql
 "${psql[@]}" -v reps=1 -f bench/retention.sql
@@ -39,6 +53,12 @@ export PGTZ=Asia/Kolkata
 "${psql[@]}" -v reps=1 -f bench/refresh.sql
 "${psql[@]}" -f bench/memory.sql
 "${psql[@]}" -f bench/summary.sql
+
+# the aggregate floor was timed when its library is installed
+if [[ $floor == 1 ]]; then
+    "${psql[@]}" -At -c "SELECT value FROM bench_figures WHERE figure LIKE 'floor: any aggregate%'" | grep -q ' x)$' \
+        || { echo "FAIL: the aggregate floor is installed but was not measured"; exit 1; }
+fi
 
 # every comparison recorded its rows
 "${psql[@]}" -At -c "SELECT count(*) FROM bench_results" | grep -qx 38
