@@ -24,8 +24,8 @@
 --      newest 13: AUC, churn rate per grade, and the lead time (how many
 --      days before the churn the grade turned red for good).  The 12 weeks
 --      between are left out (an embargo): their outcomes, 90 days ahead,
---      would be known only during the held-out weeks, and so are the
---      outcomes of no fitted week.
+--      become known only during the held-out weeks, while every fitted
+--      week's outcome is known before them.
 \set QUIET on
 \if :{?model}
 \else
